@@ -1,0 +1,58 @@
+import type { Frame } from '../ingest/frame.js';
+import type { TrackedFace } from '../pipeline/face.js';
+import type { UncertaintyStats } from '../pipeline/uncertainty.js';
+import type { OnnxSessionFactory } from './onnx/session.js';
+
+/**
+ * What every detector reports for one face in one frame.
+ * `state`:
+ *  - `ok`: `pFake` and `uncertainty` are set.
+ *  - `insufficient`: the detector has no trustworthy answer yet (window filling, signal too weak,
+ *    face too small). `pFake` is null; this must be read as maximal uncertainty, never as "real".
+ *  - `skipped`: the detector did not look at this face on this frame (rate-limited); the last
+ *    result for the track still stands.
+ */
+export interface DetectorOutput {
+  readonly state: 'ok' | 'insufficient' | 'skipped';
+  readonly pFake: number | null;
+  readonly uncertainty: UncertaintyStats | null;
+  /** Why the state is not `ok`, in a few words. */
+  readonly reason?: string;
+  /** Detector-specific scalar measurements (heart rate, SNR, T_eff, …). */
+  readonly measurements?: Readonly<Record<string, number | null>>;
+  /** Region-level uncertainty (region name → epistemic, nats), when the detector has it. */
+  readonly regions?: Readonly<Record<string, UncertaintyStats>>;
+}
+
+/** One call's input: a frame and the tracked faces on it (after minimum-size filtering). */
+export interface DetectorInput {
+  readonly frame: Frame;
+  readonly faces: readonly TrackedFace[];
+}
+
+/**
+ * The one detector contract. A detector may keep per-track state (windows, temporal MC pools);
+ * it is told when a track ends so it can free it.
+ */
+export interface Detector {
+  readonly name: string;
+  readonly family: 'biological' | 'blind';
+  /** Runs before the first frame (loads models, runs one inference to allocate). */
+  warmup(): Promise<void>;
+  /** Returns one output per face of the input, keyed by track id. */
+  infer(input: DetectorInput): Promise<ReadonlyMap<number, DetectorOutput>>;
+  /** A track disappeared: drop its state. */
+  endTrack(trackId: number): void;
+  dispose(): Promise<void>;
+}
+
+/** What a detector factory gets from the composition root besides its own config. */
+export interface DetectorContext {
+  readonly sessions: OnnxSessionFactory;
+  /** Seed for every pseudo-random choice (MC masks), so runs repeat. */
+  readonly seed: number;
+  /** Root folder that relative model paths resolve against. */
+  readonly modelsDir: string;
+}
+
+export type DetectorFactory<C> = (config: C, ctx: DetectorContext) => Promise<Detector>;

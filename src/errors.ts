@@ -1,0 +1,37 @@
+/**
+ * Every error fakescope raises on purpose, with a stable code. Messages are one line and say
+ * what went wrong with the input, not where in the code.
+ */
+export type ErrorCode =
+  | 'E_INPUT_MISSING'
+  | 'E_INPUT_NOT_VIDEO'
+  | 'E_INPUT_EMPTY'
+  | 'E_INPUT_CORRUPT'
+  | 'E_INPUT_UNREACHABLE'
+  | 'E_INPUT_REFUSED'
+  | 'E_FFMPEG_MISSING'
+  | 'E_FFMPEG_FAILED'
+  | 'E_CONFIG'
+  | 'E_MODEL'
+  | 'E_EXECUTION_PROVIDER'
+  | 'E_USAGE';
+
+export class FakescopeError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FakescopeError';
+    this.code = code;
+  }
+}
+
+export function isFakescopeError(e: unknown): e is FakescopeError {
+  return e instanceof FakescopeError;
+}
+
+/** One-line description of any thrown value. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
+  return String(e);
+}
