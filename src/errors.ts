@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_MODEL'
   | 'E_EXECUTION_PROVIDER'
-  | 'E_USAGE';
+  | 'E_USAGE'
+  | 'E_STOPPED';
 
 export class FakescopeError extends Error {
   readonly code: ErrorCode;

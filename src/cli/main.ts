@@ -1,1 +1,117 @@
-export {};
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import type { Subscription } from 'rxjs';
+import { buildApp } from '../app.js';
+import type { Config } from '../config.js';
+import { parseConfig } from '../config.js';
+import { builtinRegistry } from '../detectors/builtin.js';
+import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
+import type { Report } from '../pipeline/report.js';
+import { VERSION } from '../version.js';
+import type { AnalyzeArgs } from './args.js';
+import { USAGE, parseCliArgs } from './args.js';
+import { NdjsonWriter, writeJsonAtomic } from './output.js';
+import { OverlayWriter } from './overlays.js';
+import { Progress } from './progress.js';
+import { formatSummary } from './summary.js';
+
+/** Exit codes: 0 done, 1 the input or the analysis failed, 2 bad usage or config, 130 interrupted. */
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.command === 'version') {
+    process.stdout.write(`fakescope ${VERSION}\n`);
+    return 0;
+  }
+  return analyze(args);
+}
+
+function loadConfig(args: AnalyzeArgs): Config {
+  let raw: Record<string, unknown> = {};
+  if (args.config) {
+    try {
+      raw = JSON.parse(readFileSync(args.config, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new FakescopeError('E_CONFIG', `cannot read config ${args.config}: ${describeError(e)}`);
+    }
+  }
+  const analysis = { ...(raw.analysis as object | undefined) } as Record<string, unknown>;
+  if (args.fps !== undefined) analysis.fps = args.fps;
+  if (args.width !== undefined) analysis.width = args.width;
+  return parseConfig({ ...raw, analysis });
+}
+
+async function analyze(args: AnalyzeArgs): Promise<number> {
+  const config = loadConfig(args);
+  const app = buildApp(config, builtinRegistry());
+  let ndjson: NdjsonWriter | null = null;
+  let subscription: Subscription | null = null;
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    subscription?.unsubscribe();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const analysis = await app.analyze(args.input, {
+      keepFrames: args.frames,
+      ...(args.detectors ? { detectors: args.detectors } : {}),
+    });
+    const { info } = analysis.source;
+    const fps = config.analysis.fps ?? info.fps;
+    const total = info.durationMs && fps ? Math.max(1, Math.round((info.durationMs / 1000) * fps)) : info.frameCount;
+    const progress = new Progress(process.stderr, analysis.source.live ? null : total, 'analysing');
+    if (args.ndjson) ndjson = new NdjsonWriter(args.ndjson);
+    const overlays = args.overlays ? new OverlayWriter(args.overlays, args.overlayEvery) : null;
+    subscription = analysis.results.subscribe({
+      next: ({ frame, result }) => {
+        ndjson?.write(result);
+        overlays?.add(frame, result);
+        if (!args.quiet) progress.tick(`faces ${result.faces.length}`);
+      },
+      error: () => undefined, // surfaces through analysis.report
+    });
+    let report: Report;
+    try {
+      report = await analysis.report;
+    } catch (e) {
+      if (!(interrupted || isStopped(e))) throw e;
+      report = analysis.snapshot();
+    } finally {
+      progress.end();
+      await overlays?.flush();
+    }
+    if (args.out) writeJsonAtomic(args.out, report);
+    if (!args.quiet) process.stdout.write(`${formatSummary(report)}\n`);
+    if (interrupted) {
+      process.stderr.write(`fakescope: interrupted after ${report.summary.frames} frames${args.out ? `; partial report in ${args.out}` : ''}\n`);
+      return 130;
+    }
+    return 0;
+  } finally {
+    ndjson?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await app.stop();
+  }
+}
+
+function isStopped(e: unknown): boolean {
+  return isFakescopeError(e) && e.code === 'E_STOPPED';
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const code = isFakescopeError(e) && (e.code === 'E_USAGE' || e.code === 'E_CONFIG') ? 2 : 1;
+    process.stderr.write(`fakescope: error: ${describeError(e)}\n`);
+    if (process.env.FAKESCOPE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = code;
+  },
+);

@@ -115,3 +115,27 @@ export function poolSamples(sets: readonly ArrayLike<number>[]): number[] {
   for (const s of sets) for (let i = 0; i < s.length; i++) out.push(s[i] as number);
   return out;
 }
+
+/**
+ * Statistics of the union of several sample sets given only each set's statistics (e.g. per-frame
+ * results pooled into a per-track or per-video score). Exact for mean, std, aleatoric and hence
+ * epistemic: the pooled expected entropy is the sample-weighted mean of the sets' aleatoric parts,
+ * and the pooled predictive entropy is H of the pooled mean.
+ */
+export function poolStats(sets: readonly UncertaintyStats[]): UncertaintyStats | null {
+  let n = 0;
+  let sum = 0;
+  let sumH = 0;
+  for (const s of sets) {
+    n += s.samples;
+    sum += s.mean * s.samples;
+    sumH += s.aleatoric * s.samples;
+  }
+  if (n === 0) return null;
+  const mean = sum / n;
+  let sq = 0;
+  for (const s of sets) sq += s.samples * (s.std * s.std + (s.mean - mean) * (s.mean - mean));
+  const entropy = binaryEntropy(clampProbability(mean));
+  const aleatoric = sumH / n;
+  return { mean, std: Math.sqrt(sq / n), entropy, aleatoric, epistemic: Math.max(0, entropy - aleatoric), samples: n };
+}

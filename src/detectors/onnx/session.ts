@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FakescopeError, describeError } from '../../errors.js';
 
@@ -17,10 +17,14 @@ export interface SessionOptions {
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
-/** The one place ONNX Runtime sessions are created. */
+/**
+ * The one place ONNX Runtime sessions are created. Sessions are cached per model file and options
+ * and shared by every analysis (ORT sessions allow concurrent `run` calls); `releaseAll` frees them.
+ */
 export interface OnnxSessionFactory {
   readonly executionProvider: ExecutionProvider;
   create(modelPath: string, options?: SessionOptions): Promise<ort.InferenceSession>;
+  releaseAll(): Promise<void>;
 }
 
 const require = createRequire(import.meta.url);
@@ -56,27 +60,47 @@ export function checkExecutionProvider(ep: ExecutionProvider): void {
 
 export function createOnnxSessionFactory(config: OnnxRuntimeConfig): OnnxSessionFactory {
   checkExecutionProvider(config.executionProvider);
+  const cache = new Map<string, Promise<ort.InferenceSession>>();
+  const load = async (modelPath: string, options: SessionOptions): Promise<ort.InferenceSession> => {
+    if (!existsSync(modelPath)) {
+      throw new FakescopeError('E_MODEL', `model file not found: ${modelPath}`);
+    }
+    try {
+      return await ort.InferenceSession.create(modelPath, {
+        executionProviders: [config.executionProvider],
+        intraOpNumThreads: config.intraOpThreads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+        // Warnings such as unused initializers in third-party models are noise for users.
+        logSeverityLevel: 3,
+      });
+    } catch (e) {
+      const code = config.executionProvider === 'cpu' ? 'E_MODEL' : 'E_EXECUTION_PROVIDER';
+      throw new FakescopeError(
+        code,
+        `cannot load ${modelPath} on execution provider "${config.executionProvider}": ${describeError(e)}`,
+        { cause: e },
+      );
+    }
+  };
   return {
     executionProvider: config.executionProvider,
-    async create(modelPath, options = {}) {
-      if (!existsSync(modelPath)) {
-        throw new FakescopeError('E_MODEL', `model file not found: ${modelPath}`);
+    create(modelPath, options = {}) {
+      const key = `${resolve(modelPath)}|${options.graphOptimizationLevel ?? 'all'}`;
+      let session = cache.get(key);
+      if (!session) {
+        session = load(modelPath, options);
+        cache.set(key, session);
+        session.catch(() => cache.delete(key));
       }
-      try {
-        return await ort.InferenceSession.create(modelPath, {
-          executionProviders: [config.executionProvider],
-          intraOpNumThreads: config.intraOpThreads,
-          interOpNumThreads: 1,
-          graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-        });
-      } catch (e) {
-        const code = config.executionProvider === 'cpu' ? 'E_MODEL' : 'E_EXECUTION_PROVIDER';
-        throw new FakescopeError(
-          code,
-          `cannot load ${modelPath} on execution provider "${config.executionProvider}": ${describeError(e)}`,
-          { cause: e },
-        );
-      }
+      return session;
+    },
+    async releaseAll() {
+      const sessions = await Promise.allSettled(cache.values());
+      cache.clear();
+      await Promise.allSettled(
+        sessions.flatMap((s) => (s.status === 'fulfilled' ? [s.value.release()] : [])),
+      );
     },
   };
 }

@@ -1,0 +1,182 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Observable } from 'rxjs';
+import { finalize, share, tap } from 'rxjs';
+import type { Config } from './config.js';
+import type { Detector } from './detectors/contract.js';
+import type { FaceDetector } from './detectors/face/face-detector.js';
+import { createFaceDetector } from './detectors/face/face-detector.js';
+import { loadFaceDetectorManifest } from './detectors/face/manifest.js';
+import type { OnnxSessionFactory } from './detectors/onnx/session.js';
+import { createOnnxSessionFactory } from './detectors/onnx/session.js';
+import type { DetectorRegistry } from './detectors/registry.js';
+import { createDetectors } from './detectors/registry.js';
+import { FakescopeError } from './errors.js';
+import type { VideoSource } from './ingest/index.js';
+import { openSource } from './ingest/index.js';
+import type { AnalyzedFrame } from './pipeline/analyze.js';
+import { analyzeSource } from './pipeline/analyze.js';
+import { DetectorStage } from './pipeline/detector-stage.js';
+import { FaceStage } from './pipeline/face-stage.js';
+import type { Report } from './pipeline/report.js';
+import { ReportBuilder } from './pipeline/report.js';
+import { VERSION } from './version.js';
+
+/** Root of the installed package (holds `models/`). */
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface AnalysisOptions {
+  /** Only these detectors (by name); default: every configured detector. */
+  readonly detectors?: readonly string[];
+  /** Keep per-frame results in the report (default true). */
+  readonly keepFrames?: boolean;
+  readonly streamId?: string;
+}
+
+/** One analysis of one input: a hot stream of frame results and the final report. */
+export interface Analysis {
+  readonly source: VideoSource;
+  readonly detectorNames: readonly string[];
+  /**
+   * Frame results, shared by all subscribers; the first subscription starts decoding, and when the
+   * last one unsubscribes the analysis stops (ffmpeg killed, detectors disposed). Completes at the
+   * end of the input.
+   */
+  readonly results: Observable<AnalyzedFrame>;
+  /** Resolves with the report once `results` completes; rejects with its error or when stopped early. */
+  readonly report: Promise<Report>;
+  /** Verdict over the frames analysed so far (for live display). */
+  readonly builder: ReportBuilder;
+  /** The report over the frames analysed so far (`analysis.complete` says whether that is all). */
+  snapshot(): Report;
+}
+
+export interface App {
+  readonly config: Config;
+  start(): Promise<void>;
+  analyze(input: string, options?: AnalysisOptions): Promise<Analysis>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds everything from a validated config, in order — ONNX Runtime
+ * sessions, the face detector (warmed up in `start`), then per analysis the source, the detectors
+ * (warmed up before the first frame), the stages and the report.
+ */
+export function buildApp(config: Config, registry: DetectorRegistry): App {
+  let sessions: OnnxSessionFactory | null = null;
+  let faceDetector: FaceDetector | null = null;
+  const live = new Set<Detector[]>();
+
+  const start = async (): Promise<void> => {
+    if (faceDetector) return;
+    sessions = createOnnxSessionFactory(config.runtime);
+    faceDetector = await createFaceDetector(loadFaceDetectorManifest(config.faces.model), sessions);
+    await faceDetector.warmup();
+  };
+
+  const analyze = async (input: string, options: AnalysisOptions = {}): Promise<Analysis> => {
+    await start();
+    const entries = selectDetectors(config, options.detectors);
+    const source = await openSource(input, {
+      streamId: options.streamId ?? 'main',
+      analysisWidth: config.analysis.width,
+      ...(config.analysis.fps !== null ? { fps: config.analysis.fps } : {}),
+    });
+    const detectors = await createDetectors(registry, entries, {
+      sessions: sessions as OnnxSessionFactory,
+      seed: config.seed,
+      modelsDir: join(PACKAGE_ROOT, 'models'),
+    });
+    live.add(detectors);
+    const faceStage = new FaceStage(faceDetector as FaceDetector, { ...config.faces, tracker: config.faces.tracker });
+    const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize);
+    const builder = new ReportBuilder(
+      detectors.map((d) => d.name),
+      options.keepFrames ?? true,
+    );
+    const startedAt = new Date();
+    const t0 = performance.now();
+    let resolveReport: (r: Report) => void = () => undefined;
+    let rejectReport: (e: unknown) => void = () => undefined;
+    const report = new Promise<Report>((res, rej) => {
+      resolveReport = res;
+      rejectReport = rej;
+    });
+    report.catch(() => undefined); // the caller may only watch `results`
+    const dispose = async () => {
+      live.delete(detectors);
+      await Promise.allSettled(detectors.map((d) => d.dispose()));
+    };
+
+    let finished = false;
+    const snapshot = (): Report => {
+      const wallMs = performance.now() - t0;
+      const stats = source.stats();
+      return builder.build(
+        {
+          tool: { name: 'fakescope', version: VERSION },
+          input: { source: input, media: source.info },
+          analysis: {
+            width: source.width,
+            height: source.height,
+            fps: config.analysis.fps,
+            faceDetector: (faceDetector as FaceDetector).name,
+            detectors: detectors.map((d) => d.name),
+            startedAt: startedAt.toISOString(),
+            finishedAt: new Date().toISOString(),
+            wallMs,
+            framesPerSecond: stats.emitted / Math.max(wallMs / 1000, 1e-9),
+            droppedFrames: stats.dropped,
+            detectorErrors: detectorStage.errorCount,
+            complete: finished,
+          },
+        },
+        config.verdict,
+      );
+    };
+    const results = analyzeSource(source, faceStage, detectorStage).pipe(
+      tap({
+        next: (r) => builder.add(r.result),
+        error: (e) => {
+          finished = true;
+          rejectReport(e);
+        },
+        complete: () => {
+          finished = true;
+          resolveReport(snapshot());
+        },
+      }),
+      finalize(() => {
+        if (!finished) rejectReport(new FakescopeError('E_STOPPED', 'analysis stopped before the end of the input'));
+        void dispose();
+      }),
+      share(),
+    );
+    return { source, detectorNames: detectors.map((d) => d.name), results, report, builder, snapshot };
+  };
+
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled([...live].flatMap((ds) => ds.map((d) => d.dispose())));
+    live.clear();
+    await faceDetector?.dispose();
+    await sessions?.releaseAll();
+    faceDetector = null;
+    sessions = null;
+  };
+
+  return { config, start, analyze, stop };
+}
+
+function selectDetectors(config: Config, names: readonly string[] | undefined) {
+  if (!names) return config.detectors;
+  const byName = new Map(config.detectors.map((d) => [d.name ?? d.type, d]));
+  return names.map((n) => {
+    const entry = byName.get(n);
+    if (!entry) {
+      const known = [...byName.keys()].join(', ') || 'none configured';
+      throw new FakescopeError('E_USAGE', `unknown detector "${n}" (available: ${known})`);
+    }
+    return entry;
+  });
+}

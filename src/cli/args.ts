@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { FakescopeError } from '../errors.js';
+
+export const USAGE = `Usage:
+  fakescope analyze <file|url> [options]   analyse a video file or stream, frame by frame
+
+Options for analyze:
+  --out <file>          write the JSON report (schema: docs/report-schema.md)
+  --ndjson <file>       write one JSON line per analysed frame as it is produced
+  --fps <n>             analysis frame rate (default: every frame)
+  --width <px>          analysis width (default 640)
+  --detectors <a,b>     run only these detectors (default: all configured)
+  --config <file>       JSON config file (see docs/configuration.md); flags override it
+  --overlays <dir>      write overlay images (faces, scores, heat maps) as JPEG into <dir>
+  --overlay-every <n>   one overlay every n analysed frames (default 25)
+  --no-frames           leave per-frame results out of the JSON report
+  --quiet               no progress bar and no summary
+  -h, --help            this help
+  -v, --version         print the version`;
+
+export interface AnalyzeArgs {
+  readonly command: 'analyze';
+  readonly input: string;
+  readonly out?: string;
+  readonly ndjson?: string;
+  readonly fps?: number;
+  readonly width?: number;
+  readonly detectors?: string[];
+  readonly config?: string;
+  readonly overlays?: string;
+  readonly overlayEvery: number;
+  readonly frames: boolean;
+  readonly quiet: boolean;
+}
+
+export type CliArgs = AnalyzeArgs | { readonly command: 'help' } | { readonly command: 'version' };
+
+const usage = (msg: string): never => {
+  throw new FakescopeError('E_USAGE', `${msg} (see fakescope --help)`);
+};
+
+function positiveNumber(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) usage(`--${name} needs a positive number, got "${v}"`);
+  return n;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        ndjson: { type: 'string' },
+        fps: { type: 'string' },
+        width: { type: 'string' },
+        detectors: { type: 'string' },
+        config: { type: 'string' },
+        overlays: { type: 'string' },
+        'overlay-every': { type: 'string' },
+        'no-frames': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (e) {
+    return usage((e as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return { command: 'version' };
+  if (values.help || positionals.length === 0) return { command: 'help' };
+  const [command, ...rest] = positionals;
+  if (command !== 'analyze') return usage(`unknown command "${command}"`);
+  if (rest.length !== 1) return usage('analyze takes exactly one input (a file path or URL)');
+  const width = positiveNumber('width', values.width);
+  if (width !== undefined && !Number.isInteger(width)) usage('--width needs a whole number of pixels');
+  const overlayEvery = positiveNumber('overlay-every', values['overlay-every']) ?? 25;
+  if (!Number.isInteger(overlayEvery)) usage('--overlay-every needs a whole number');
+  const detectors = values.detectors?.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    command: 'analyze',
+    input: rest[0] as string,
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values.ndjson !== undefined ? { ndjson: values.ndjson } : {}),
+    ...(values.fps !== undefined ? { fps: positiveNumber('fps', values.fps) } : {}),
+    ...(width !== undefined ? { width } : {}),
+    ...(detectors ? { detectors } : {}),
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(values.overlays !== undefined ? { overlays: values.overlays } : {}),
+    overlayEvery,
+    frames: !values['no-frames'],
+    quiet: values.quiet,
+  };
+}

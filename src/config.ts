@@ -1,0 +1,104 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { FakescopeError } from './errors.js';
+
+/**
+ * The one config schema. Unknown keys are rejected, every field is described and defaulted, so
+ * `{}` is a complete configuration. Detector entries are checked here for their common part
+ * (`type`, `name`) and by the registry against the detector's own schema.
+ */
+const Tracker = Type.Object(
+  {
+    iouThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'Minimum IoU to match a track to a detection.' }),
+    maxMissMs: Type.Number({ minimum: 0, default: 1000, description: 'A face unseen for this long ends its track.' }),
+    velocitySmoothing: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Smoothing of the track velocity estimate.' }),
+    predictedScoreDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.9, description: 'Score multiplier per frame while a track is only predicted.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Faces = Type.Object(
+  {
+    model: Type.String({
+      default: 'blazeface-back-256',
+      description: 'Face detector: "blazeface-back-256", "blazeface-front-128", or a path to a face-detector manifest JSON.',
+    }),
+    detectEvery: Type.Integer({ minimum: 1, default: 3, description: 'Run face detection every N analysed frames (and after a miss).' }),
+    minScore: Type.Number({ minimum: 0, maximum: 1, default: 0.65, description: 'Face detection score threshold.' }),
+    tileMinScore: Type.Number({ minimum: 0, maximum: 1, default: 0.75, description: 'Threshold for detections in end tiles.' }),
+    tiles: Type.Boolean({ default: true, description: 'Search two square end tiles when the full frame finds no face.' }),
+    smallFaceFraction: Type.Number({ minimum: 0, maximum: 1, default: 0.12, description: 'Faces smaller than this fraction of the long side are re-detected on a crop.' }),
+    minFaceSize: Type.Integer({ minimum: 0, default: 40, description: 'Faces smaller than this (px, analysis frame) are tracked but not given to detectors.' }),
+    tracker: Tracker,
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Analysis = Type.Object(
+  {
+    width: Type.Integer({ minimum: 64, maximum: 3840, default: 640, description: 'Frames are scaled to this width for analysis.' }),
+    fps: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 240 }), Type.Null()], {
+      default: null,
+      description: 'Analysis frame rate; null analyses every frame.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Runtime = Type.Object(
+  {
+    executionProvider: Type.Union([Type.Literal('cpu'), Type.Literal('cuda'), Type.Literal('webgpu')], {
+      default: 'cpu',
+      description: 'ONNX Runtime execution provider.',
+    }),
+    intraOpThreads: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Threads per ONNX Runtime session.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const DetectorEntry = Type.Object(
+  {
+    type: Type.String({ description: 'Detector type, a key of the detector registry.' }),
+    name: Type.Optional(Type.String({ description: 'Name in results; defaults to the type.' })),
+  },
+  { additionalProperties: true },
+);
+
+const Verdict = Type.Object(
+  {
+    decisionThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'p(fake) at or above which the verdict is "fake".' }),
+    margin: Type.Number({ minimum: 0, maximum: 0.5, default: 0.15, description: '|p(fake) − threshold| below this is "uncertain".' }),
+    maxEpistemic: Type.Number({ minimum: 0, default: 0.1, description: 'Epistemic uncertainty (nats) above which the verdict is "uncertain".' }),
+    minEvidenceFrames: Type.Integer({ minimum: 1, default: 10, description: 'Fewer face-frames with a detector answer than this gives "uncertain".' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    seed: Type.Integer({ default: 1, description: 'Seed for every pseudo-random choice (MC masks); runs repeat exactly.' }),
+    analysis: Analysis,
+    faces: Faces,
+    runtime: Runtime,
+    detectors: Type.Array(DetectorEntry, { default: [], description: 'Detectors to run on tracked faces.' }),
+    verdict: Verdict,
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type DetectorEntryConfig = Static<typeof DetectorEntry>;
+
+/** Fills defaults and validates; throws E_CONFIG listing every problem. */
+export function parseConfig(input: unknown): Config {
+  return parseWith(ConfigSchema, input ?? {}, 'config');
+}
+
+export function parseWith<T extends TSchema>(schema: T, input: unknown, what: string): Static<T> {
+  const value = Value.Default(schema, Value.Clone(input));
+  if (!Value.Check(schema, value)) {
+    const problems = [...Value.Errors(schema, value)].slice(0, 5).map((e) => `${e.path || '/'}: ${e.message}`);
+    throw new FakescopeError('E_CONFIG', `invalid ${what}: ${problems.join('; ')}`);
+  }
+  return value as Static<T>;
+}

@@ -1,0 +1,7 @@
+import type { DetectorRegistry } from './registry.js';
+import { createRegistry } from './registry.js';
+
+/** Every detector fakescope ships, by config `type`. A new detector folder adds its entry here. */
+export function builtinRegistry(): DetectorRegistry {
+  return createRegistry([]);
+}

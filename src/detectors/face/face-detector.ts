@@ -1,0 +1,81 @@
+import * as ort from 'onnxruntime-node';
+import type { Frame } from '../../ingest/frame.js';
+import type { FaceDetection } from '../../pipeline/face.js';
+import type { OnnxSessionFactory } from '../onnx/session.js';
+import { blazeFaceAnchors } from './anchors.js';
+import { decodeCandidates, toDetection, weightedNms } from './decode.js';
+import type { Region } from './letterbox.js';
+import { fillLetterboxed } from './letterbox.js';
+import type { FaceDetectorManifest } from './manifest.js';
+
+/** The face-detection stage's contract: faces in a region of a frame (default: the whole frame). */
+export interface FaceDetector {
+  readonly name: string;
+  readonly inputSize: number;
+  warmup(): Promise<void>;
+  detect(frame: Frame, region?: Region, minScore?: number): Promise<FaceDetection[]>;
+  dispose(): Promise<void>;
+}
+
+export async function createFaceDetector(
+  manifest: FaceDetectorManifest,
+  sessions: OnnxSessionFactory,
+): Promise<FaceDetector> {
+  const session = await sessions.create(manifest.file);
+  const size = manifest.input.size;
+  const anchors = blazeFaceAnchors(size, manifest.anchors);
+  const nhwc = new Float32Array(size * size * 3);
+  const nchw = manifest.input.layout === 'NCHW' ? new Float32Array(size * size * 3) : null;
+  const anchorCount = anchors.length / 2;
+
+  const run = async (): Promise<{ scores: Float32Array; regs: Float32Array }> => {
+    let data = nhwc;
+    if (nchw) {
+      const plane = size * size;
+      for (let i = 0; i < plane; i++) {
+        nchw[i] = nhwc[3 * i] as number;
+        nchw[plane + i] = nhwc[3 * i + 1] as number;
+        nchw[2 * plane + i] = nhwc[3 * i + 2] as number;
+      }
+      data = nchw;
+    }
+    const dims = nchw ? [1, 3, size, size] : [1, size, size, 3];
+    const result = await session.run({ [manifest.input.name]: new ort.Tensor('float32', data, dims) });
+    const scores = new Float32Array(anchorCount);
+    const regs = new Float32Array(anchorCount * 16);
+    let s = 0;
+    let r = 0;
+    manifest.outputs.scores.forEach((name, k) => {
+      const sc = result[name]?.data as Float32Array | undefined;
+      const rg = result[manifest.outputs.regressors[k] as string]?.data as Float32Array | undefined;
+      if (!sc || !rg) throw new Error(`face detector ${manifest.name}: missing output ${name}`);
+      scores.set(sc, s);
+      regs.set(rg, r);
+      s += sc.length;
+      r += rg.length;
+    });
+    if (s !== anchorCount) {
+      throw new Error(`face detector ${manifest.name}: ${s} scores for ${anchorCount} anchors`);
+    }
+    return { scores, regs };
+  };
+
+  return {
+    name: manifest.name,
+    inputSize: size,
+    async warmup() {
+      nhwc.fill(0);
+      await run();
+    },
+    async detect(frame, region, minScore) {
+      const roi = region ?? { x: 0, y: 0, w: frame.width, h: frame.height };
+      const lb = fillLetterboxed(frame.data, frame.width, frame.height, roi, size, nhwc);
+      const { scores, regs } = await run();
+      const candidates = decodeCandidates(scores, regs, anchors, minScore ?? manifest.scoreThreshold);
+      return weightedNms(candidates, manifest.nmsIou).map((c) => toDetection(c, lb));
+    },
+    async dispose() {
+      // The session belongs to the session factory, which may share it; nothing to free here.
+    },
+  };
+}

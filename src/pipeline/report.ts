@@ -1,0 +1,189 @@
+import type { DetectorOutput } from '../detectors/contract.js';
+import type { MediaInfo } from '../ingest/index.js';
+import type { FrameResult } from './frame-result.js';
+import type { UncertaintyStats } from './uncertainty.js';
+import type { Verdict, VerdictPolicy, VerdictResult, VideoScore } from './verdict.js';
+import { decideVerdict, fuseScores, videoScore } from './verdict.js';
+
+/**
+ * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
+ * or disappears; adding fields keeps the version. Documented in docs/report-schema.md.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface TrackSummary {
+  readonly trackId: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly firstPtsMs: number;
+  readonly lastPtsMs: number;
+  /** Frames on which the track was present (detected or predicted). */
+  readonly frames: number;
+  /** Frames on which the face detector confirmed it. */
+  readonly detectedFrames: number;
+  readonly detectors: Readonly<Record<string, VideoScore>>;
+}
+
+export interface DetectorSummary extends VideoScore {
+  readonly okFrames: number;
+  readonly insufficientFrames: number;
+  /** Most frequent reasons for `insufficient`, with counts. */
+  readonly insufficientReasons: Readonly<Record<string, number>>;
+}
+
+export interface ReportSummary {
+  readonly verdict: Verdict;
+  readonly reason: string;
+  readonly pFake: number | null;
+  readonly uncertainty: UncertaintyStats | null;
+  readonly policy: VerdictPolicy;
+  readonly durationMs: number;
+  readonly frames: number;
+  readonly framesWithFaces: number;
+  readonly tracks: number;
+  readonly maxFacesPerFrame: number;
+}
+
+export interface Report {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: 'fakescope'; readonly version: string };
+  readonly input: { readonly source: string; readonly media: MediaInfo };
+  readonly analysis: {
+    readonly width: number;
+    readonly height: number;
+    readonly fps: number | null;
+    readonly faceDetector: string;
+    readonly detectors: readonly string[];
+    readonly startedAt: string;
+    readonly finishedAt: string;
+    readonly wallMs: number;
+    readonly framesPerSecond: number;
+    readonly droppedFrames: number;
+    readonly detectorErrors: number;
+    /** False when the analysis was stopped or failed before the end of the input. */
+    readonly complete: boolean;
+  };
+  readonly summary: ReportSummary;
+  readonly detectors: Readonly<Record<string, DetectorSummary>>;
+  readonly tracks: readonly TrackSummary[];
+  readonly frames: readonly FrameResult[];
+}
+
+interface TrackAcc {
+  trackId: number;
+  firstSeq: number;
+  lastSeq: number;
+  firstPtsMs: number;
+  lastPtsMs: number;
+  frames: number;
+  detectedFrames: number;
+  stats: Map<string, UncertaintyStats[]>;
+}
+
+interface DetectorAcc {
+  stats: UncertaintyStats[];
+  insufficient: number;
+  reasons: Map<string, number>;
+}
+
+/** Accumulates frame results into a report; keeps per-frame results only when asked to. */
+export class ReportBuilder {
+  private readonly frames: FrameResult[] = [];
+  private readonly tracks = new Map<number, TrackAcc>();
+  private readonly detectorAcc = new Map<string, DetectorAcc>();
+  private frameCount = 0;
+  private framesWithFaces = 0;
+  private maxFaces = 0;
+  private lastPtsMs = 0;
+
+  constructor(
+    private readonly detectorNames: readonly string[],
+    private readonly keepFrames: boolean,
+  ) {
+    for (const n of detectorNames) this.detectorAcc.set(n, { stats: [], insufficient: 0, reasons: new Map() });
+  }
+
+  add(r: FrameResult): void {
+    this.frameCount++;
+    this.lastPtsMs = Math.max(this.lastPtsMs, r.ptsMs);
+    if (r.faces.length > 0) this.framesWithFaces++;
+    this.maxFaces = Math.max(this.maxFaces, r.faces.length);
+    if (this.keepFrames) this.frames.push(r);
+    for (const f of r.faces) {
+      let t = this.tracks.get(f.trackId);
+      if (!t) {
+        t = { trackId: f.trackId, firstSeq: r.seq, lastSeq: r.seq, firstPtsMs: r.ptsMs, lastPtsMs: r.ptsMs, frames: 0, detectedFrames: 0, stats: new Map() };
+        this.tracks.set(f.trackId, t);
+      }
+      t.lastSeq = r.seq;
+      t.lastPtsMs = r.ptsMs;
+      t.frames++;
+      if (f.source === 'detected') t.detectedFrames++;
+      for (const [name, out] of Object.entries(f.detectors)) this.addOutput(t, name, out);
+    }
+  }
+
+  private addOutput(t: TrackAcc, name: string, out: DetectorOutput): void {
+    const acc = this.detectorAcc.get(name);
+    if (!acc || out.state === 'skipped') return;
+    if (out.state === 'ok' && out.uncertainty) {
+      acc.stats.push(out.uncertainty);
+      const list = t.stats.get(name) ?? [];
+      list.push(out.uncertainty);
+      t.stats.set(name, list);
+    } else {
+      acc.insufficient++;
+      const reason = out.reason ?? 'unspecified';
+      acc.reasons.set(reason, (acc.reasons.get(reason) ?? 0) + 1);
+    }
+  }
+
+  /** The verdict over everything added so far. */
+  verdict(policy: VerdictPolicy): VerdictResult {
+    const scores = [...this.detectorAcc.values()].map((a) => videoScore(a.stats));
+    return decideVerdict(fuseScores(scores), policy);
+  }
+
+  build(meta: Omit<Report, 'schemaVersion' | 'summary' | 'detectors' | 'tracks' | 'frames'>, policy: VerdictPolicy): Report {
+    const detectors: Record<string, DetectorSummary> = {};
+    for (const [name, a] of this.detectorAcc) {
+      const reasons = [...a.reasons.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5);
+      detectors[name] = {
+        ...videoScore(a.stats),
+        okFrames: a.stats.length,
+        insufficientFrames: a.insufficient,
+        insufficientReasons: Object.fromEntries(reasons),
+      };
+    }
+    const v = this.verdict(policy);
+    const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => ({
+      trackId: t.trackId,
+      firstSeq: t.firstSeq,
+      lastSeq: t.lastSeq,
+      firstPtsMs: t.firstPtsMs,
+      lastPtsMs: t.lastPtsMs,
+      frames: t.frames,
+      detectedFrames: t.detectedFrames,
+      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, videoScore(t.stats.get(n) ?? [])])),
+    }));
+    return {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      ...meta,
+      summary: {
+        verdict: v.verdict,
+        reason: v.reason,
+        pFake: v.pFake,
+        uncertainty: v.uncertainty,
+        policy,
+        durationMs: meta.input.media.durationMs ?? this.lastPtsMs,
+        frames: this.frameCount,
+        framesWithFaces: this.framesWithFaces,
+        tracks: this.tracks.size,
+        maxFacesPerFrame: this.maxFaces,
+      },
+      detectors,
+      tracks,
+      frames: this.frames,
+    };
+  }
+}

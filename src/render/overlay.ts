@@ -1,0 +1,125 @@
+import sharp from 'sharp';
+import type { Frame } from '../ingest/frame.js';
+import type { SimilarityTransform } from '../pipeline/align.js';
+import { invertTransform } from '../pipeline/align.js';
+import type { FaceResult } from '../pipeline/frame-result.js';
+import { inferno } from './colormap.js';
+
+/**
+ * Renders what fakescope sees onto a frame: face boxes coloured by p(fake) with track id and
+ * verdict text, the six landmarks, and optionally a per-face heat map (e.g. the epistemic map of a
+ * dense detector head) blended over the face. The heat map lives in the face's aligned-crop
+ * coordinates; each frame pixel near the face is mapped back through the alignment transform.
+ */
+export interface HeatMap {
+  /** Row-major values in [0, 1], `gridW × gridH`, over an aligned crop of `cropSize` px. */
+  readonly values: Float32Array;
+  readonly gridW: number;
+  readonly gridH: number;
+  readonly cropSize: number;
+  /** Crop → frame transform the map was computed under. */
+  readonly transform: SimilarityTransform;
+}
+
+export interface OverlayOptions {
+  readonly format: 'jpeg' | 'webp' | 'png';
+  readonly quality?: number;
+  /** Track id → heat map. */
+  readonly heatMaps?: ReadonlyMap<number, HeatMap>;
+  /** Heat map opacity at value 1. */
+  readonly alpha?: number;
+  /** Per face: the probability to colour the box by (default: mean of its detectors). */
+  readonly label?: (face: FaceResult) => string;
+}
+
+export async function renderOverlay(frame: Frame, faces: readonly FaceResult[], options: OverlayOptions): Promise<Buffer> {
+  const base = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+  const rgb = options.heatMaps?.size ? blendHeatMaps(frame, options.heatMaps, options.alpha ?? 0.55) : base;
+  const svg = Buffer.from(facesSvg(frame.width, frame.height, faces, options.label ?? defaultLabel));
+  let img = sharp(rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } }).composite([{ input: svg, top: 0, left: 0 }]);
+  const quality = options.quality ?? 80;
+  img = options.format === 'jpeg' ? img.jpeg({ quality }) : options.format === 'webp' ? img.webp({ quality }) : img.png();
+  return img.toBuffer();
+}
+
+/** Mean p(fake) over the detectors that answered for the face; null if none did. */
+export function facePFake(face: FaceResult): number | null {
+  const ps = Object.values(face.detectors).flatMap((d) => (d.state === 'ok' && d.pFake !== null ? [d.pFake] : []));
+  return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : null;
+}
+
+function defaultLabel(face: FaceResult): string {
+  const p = facePFake(face);
+  return `#${face.trackId}${p === null ? ' no answer' : ` p(fake) ${p.toFixed(2)}`}`;
+}
+
+/** Box colour: grey without an answer, green (real) → red (fake) with p(fake). */
+export function boxColour(p: number | null): string {
+  if (p === null) return '#9aa0a6';
+  const r = Math.round(40 + 215 * p);
+  const g = Math.round(200 - 160 * p);
+  return `rgb(${r},${g},60)`;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function facesSvg(width: number, height: number, faces: readonly FaceResult[], label: (f: FaceResult) => string): string {
+  const parts: string[] = [];
+  const stroke = Math.max(2, Math.round(width / 320));
+  const font = Math.max(12, Math.round(width / 45));
+  for (const f of faces) {
+    const colour = boxColour(facePFake(f));
+    const dash = f.source === 'predicted' ? ` stroke-dasharray="${3 * stroke},${2 * stroke}"` : '';
+    const { x, y, w, h } = f.box;
+    parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>`);
+    for (const p of Object.values(f.landmarks)) {
+      parts.push(`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="${stroke}" fill="#00e5ff"/>`);
+    }
+    const ty = y > font + 4 ? y - 4 : y + h + font;
+    parts.push(
+      `<text x="${x.toFixed(1)}" y="${ty.toFixed(1)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${colour}" stroke="black" stroke-width="0.6" paint-order="stroke">${escapeXml(label(f))}</text>`,
+    );
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
+}
+
+/** Copies the frame and alpha-blends each face's heat map (inferno colours) into it. */
+export function blendHeatMaps(frame: Frame, maps: ReadonlyMap<number, HeatMap>, alpha: number): Buffer {
+  const out = Buffer.from(frame.data);
+  for (const map of maps.values()) {
+    const inv = invertTransform(map.transform);
+    const t = map.transform;
+    // Frame-space bounding box of the crop square.
+    const corners = [
+      [0, 0],
+      [map.cropSize, 0],
+      [0, map.cropSize],
+      [map.cropSize, map.cropSize],
+    ].map(([u, v]) => [t.a * (u as number) - t.b * (v as number) + t.tx, t.b * (u as number) + t.a * (v as number) + t.ty]);
+    const xs = corners.map((c) => c[0] as number);
+    const ys = corners.map((c) => c[1] as number);
+    const x0 = Math.max(0, Math.floor(Math.min(...xs)));
+    const x1 = Math.min(frame.width - 1, Math.ceil(Math.max(...xs)));
+    const y0 = Math.max(0, Math.floor(Math.min(...ys)));
+    const y1 = Math.min(frame.height - 1, Math.ceil(Math.max(...ys)));
+    const sx = map.gridW / map.cropSize;
+    const sy = map.gridH / map.cropSize;
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
+        const u = inv.a * (x + 0.5) - inv.b * (y + 0.5) + inv.tx;
+        const v = inv.b * (x + 0.5) + inv.a * (y + 0.5) + inv.ty;
+        if (u < 0 || v < 0 || u >= map.cropSize || v >= map.cropSize) continue;
+        const val = map.values[Math.floor(v * sy) * map.gridW + Math.floor(u * sx)] as number;
+        const [r, g, b] = inferno(val);
+        const a = alpha * Math.min(1, Math.max(0.25, val));
+        const i = (y * frame.width + x) * 3;
+        out[i] = Math.round((out[i] as number) * (1 - a) + r * a);
+        out[i + 1] = Math.round((out[i + 1] as number) * (1 - a) + g * a);
+        out[i + 2] = Math.round((out[i + 2] as number) * (1 - a) + b * a);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { FaceDetector } from '../../src/detectors/face/face-detector.js';
+import type { Region } from '../../src/detectors/face/letterbox.js';
+import type { Frame } from '../../src/ingest/frame.js';
+import type { FaceDetection } from '../../src/pipeline/face.js';
+import { FaceStage, cropAround, endTiles, mergeDetections } from '../../src/pipeline/face-stage.js';
+import { DEFAULT_TRACKER_CONFIG } from '../../src/pipeline/tracker.js';
+
+function det(x: number, y: number, size: number, score = 0.9): FaceDetection {
+  const p = (dx: number, dy: number) => ({ x: x + dx * size, y: y + dy * size });
+  return {
+    box: { x, y, w: size, h: size },
+    score,
+    landmarks: { leftEye: p(0.3, 0.4), rightEye: p(0.7, 0.4), noseTip: p(0.5, 0.6), mouth: p(0.5, 0.8), leftEar: p(0, 0.5), rightEar: p(1, 0.5) },
+  };
+}
+
+const frame = (seq: number, width = 640, height = 360): Frame => ({
+  streamId: 's',
+  seq,
+  ptsMs: seq * 40,
+  width,
+  height,
+  data: new Uint8Array(0),
+});
+
+/** A fake detector that answers from a script of (region → detections) and records its calls. */
+function scripted(answer: (f: Frame, r: Region | undefined, minScore: number | undefined) => FaceDetection[]) {
+  const calls: { seq: number; region: Region | undefined }[] = [];
+  const detector: FaceDetector = {
+    name: 'scripted',
+    inputSize: 256,
+    warmup: async () => undefined,
+    detect: async (f, r, s) => {
+      calls.push({ seq: f.seq, region: r });
+      return answer(f, r, s);
+    },
+    dispose: async () => undefined,
+  };
+  return { detector, calls };
+}
+
+const config = { detectEvery: 3, minScore: 0.65, tileMinScore: 0.75, tiles: true, smallFaceFraction: 0.12, tracker: DEFAULT_TRACKER_CONFIG };
+
+describe('FaceStage', () => {
+  it('detects every N frames and predicts in between', async () => {
+    const { detector, calls } = scripted(() => [det(200, 100, 120)]);
+    const stage = new FaceStage(detector, config);
+    const sources: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = await stage.process(frame(i));
+      sources.push(r.faces[0]!.source);
+    }
+    expect(calls.map((c) => c.seq)).toEqual([0, 3, 6]);
+    expect(sources).toEqual(['detected', 'predicted', 'predicted', 'detected', 'predicted', 'predicted', 'detected']);
+  });
+
+  it('re-detects on the next frame after a miss', async () => {
+    const { detector, calls } = scripted((f) => (f.seq === 3 ? [] : [det(200, 100, 120)]));
+    const stage = new FaceStage(detector, config);
+    for (let i = 0; i < 6; i++) await stage.process(frame(i, 480, 480));
+    // frame 3's pass misses → frame 4 detects again, then the normal cadence resumes (4 + 3 = 7).
+    expect(calls.map((c) => c.seq)).toEqual([0, 3, 4]);
+  });
+
+  it('searches end tiles with the stricter threshold when the full frame finds nothing', async () => {
+    const { detector, calls } = scripted((_f, r, s) => (r && r.x > 0 && s === 0.75 ? [det(r.x + 250, 200, 30)] : []));
+    const stage = new FaceStage(detector, config);
+    const r = await stage.process(frame(0));
+    // full frame, two tiles, then a refinement crop around the small face found in a tile
+    expect(calls.map((c) => c.region?.x ?? 'full')).toEqual(['full', 0, 280, expect.any(Number)]);
+    expect(r.faces).toHaveLength(1);
+    expect(r.detectorCalls).toBe(4);
+  });
+});
+
+describe('geometry helpers', () => {
+  it('endTiles: none for near-square frames, two squares at the ends of the long side', () => {
+    expect(endTiles(512, 512)).toEqual([]);
+    expect(endTiles(640, 1138)).toEqual([
+      { x: 0, y: 0, w: 640, h: 640 },
+      { x: 0, y: 498, w: 640, h: 640 },
+    ]);
+  });
+  it('cropAround centres a square of factor × the long side', () => {
+    expect(cropAround({ x: 100, y: 100, w: 20, h: 40 }, 3)).toEqual({ x: 50, y: 60, w: 120, h: 120 });
+  });
+  it('mergeDetections keeps the primary one of two overlapping detections', () => {
+    const a = det(0, 0, 50, 0.7);
+    const b = det(2, 2, 50, 0.9);
+    const c = det(300, 0, 50);
+    expect(mergeDetections([a], [b, c])).toEqual([a, c]);
+  });
+});
