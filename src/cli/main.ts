@@ -79,7 +79,18 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
     try {
       report = await analysis.report;
     } catch (e) {
-      if (!(interrupted || isStopped(e))) throw e;
+      if (!(interrupted || isStopped(e))) {
+        // Keep what was analysed before the failure (e.g. a file truncated mid-stream).
+        const partial = analysis.snapshot();
+        if (args.out && partial.summary.frames > 0) {
+          writeJsonAtomic(args.out, partial);
+          throw new FakescopeError(
+            isFakescopeError(e) ? e.code : 'E_INPUT_CORRUPT',
+            `${describeError(e)} (partial report of ${partial.summary.frames} frames in ${args.out})`,
+          );
+        }
+        throw e;
+      }
       report = analysis.snapshot();
     } finally {
       progress.end();

@@ -1,0 +1,63 @@
+import { SHOWINFO_NAME } from './showinfo.js';
+
+/**
+ * The ffmpeg command line for decoding to analysis frames. Choices that matter:
+ * - output is `-f rawvideo -pix_fmt rgb24` on stdout, scaled to exactly `width`x`height` so every
+ *   frame has the same byte size even if the stream changes resolution midway;
+ * - no input-side `-ss` (it produced decode errors on FF++ yuv444p files);
+ * - `-fps_mode passthrough`: the rawvideo muxer would otherwise default to constant-rate sync and
+ *   duplicate or drop frames of variable-rate input; with passthrough each decoded (or
+ *   fps-filtered) frame is written exactly once, so the n-th showinfo line is the n-th frame;
+ * - rotation is left to ffmpeg's default autorotation, which runs before `-vf`, so the scale
+ *   target is the displayed size;
+ * - `-nostdin`: ffmpeg otherwise reads the terminal for its interactive keys.
+ * Needs ffmpeg >= 5.1 (`-fps_mode`, showinfo's `checksum` option). Pure.
+ */
+export interface DecodePlan {
+  readonly ffmpegInput: string;
+  readonly protocolWhitelist: string;
+  /** Stream to decode; null lets ffmpeg pick its best video stream (live inputs, whose stream
+   * order can differ between the probe and the decode connection). */
+  readonly streamIndex: number | null;
+  readonly width: number;
+  readonly height: number;
+  /** Constant analysis rate through the fps filter; undefined = every frame. */
+  readonly fps?: number;
+  /** `-re`: read a local file at its native rate, to stand in for a camera. */
+  readonly realtime?: boolean;
+  /** Log per-frame timestamps on stderr (showinfo); off for pure decode benchmarks. */
+  readonly timestamps?: boolean;
+}
+
+/** The argv after the ffmpeg program name, for one decode. */
+export function decodeArgs(plan: DecodePlan): string[] {
+  const filters: string[] = [];
+  if (plan.fps !== undefined) filters.push(`fps=${plan.fps}`);
+  filters.push(`scale=${plan.width}:${plan.height}`);
+  if (plan.timestamps !== false) filters.push(`${SHOWINFO_NAME}=checksum=0`);
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    plan.timestamps === false ? 'error' : 'info',
+    '-protocol_whitelist',
+    plan.protocolWhitelist,
+    ...(plan.realtime ? ['-re'] : []),
+    '-i',
+    plan.ffmpegInput,
+    ...(plan.streamIndex !== null ? ['-map', `0:${plan.streamIndex}`] : []),
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    filters.join(','),
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
+}

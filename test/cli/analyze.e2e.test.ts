@@ -1,0 +1,118 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/pipeline/report.js';
+
+/**
+ * `fakescope analyze` end to end, as a user runs it: the compiled CLI (dist/, built by `npm ci`'s
+ * prepare step or `npm run build`) on clips generated with ffmpeg's lavfi.
+ */
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared', 'media');
+let dir: string;
+
+function ffmpeg(args: string[]): void {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: join(import.meta.dirname, '..', '..') });
+  dir = mkdtempSync(join(tmpdir(), 'fakescope-cli-'));
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '2', '-pix_fmt', 'yuv420p', join(dir, 'clip.mp4')]);
+  writeFileSync(join(dir, 'notes.txt'), 'this is not a video\n');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('fakescope analyze', () => {
+  it('analyses a clip: one result per frame, a versioned report, NDJSON lines and a summary', async () => {
+    const out = join(dir, 'report.json');
+    const nd = join(dir, 'frames.ndjson');
+    const r = await cli(['analyze', join(dir, 'clip.mp4'), '--out', out, '--ndjson', nd, '--overlays', join(dir, 'ov'), '--overlay-every', '10']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.input.media.fps).toBeCloseTo(25, 5);
+    expect(report.analysis.complete).toBe(true);
+    expect(report.frames.map((f) => f.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(report.frames[1]!.ptsMs).toBeCloseTo(40, 5);
+    expect(report.summary.frames).toBe(50);
+    // A test pattern has no face and no detector ran: the verdict must abstain, not guess.
+    expect(report.summary.framesWithFaces).toBe(0);
+    expect(report.summary.verdict).toBe('uncertain');
+    expect(report.summary.pFake).toBeNull();
+    const lines = readFileSync(nd, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    expect(lines.map((l) => l.seq)).toEqual(report.frames.map((f) => f.seq));
+    expect(readdirSync(join(dir, 'ov')).sort()).toEqual(['frame-000000.jpg', 'frame-000010.jpg', 'frame-000020.jpg', 'frame-000030.jpg', 'frame-000040.jpg']);
+    expect(r.stdout).toMatch(/verdict: UNCERTAIN/);
+    expect(r.stdout).toMatch(/analysed 50 frames at 320×240/);
+  });
+
+  it('honours --fps and --width', async () => {
+    const out = join(dir, 'r5.json');
+    const r = await cli(['analyze', join(dir, 'clip.mp4'), '--fps', '5', '--width', '160', '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.analysis.width).toBe(160);
+    expect(report.analysis.height).toBe(120);
+    expect(report.summary.frames).toBe(10);
+  });
+
+  it.each([
+    ['a missing file', ['analyze', 'no/such/clip.mp4'], 1, /no such file|not found|does not exist/i],
+    ['a text file', ['analyze', '__notes__'], 1, /not a video|no video|invalid data/i],
+    ['a refused URL scheme', ['analyze', 'file:///etc/passwd'], 1, /refused|not allowed|scheme/i],
+    ['an unknown detector', ['analyze', '__clip__', '--detectors', 'nope'], 2, /unknown detector "nope"/],
+    ['a bad flag value', ['analyze', '__clip__', '--fps', 'fast'], 2, /--fps needs a positive number/],
+    ['no input', ['analyze'], 2, /exactly one input/],
+  ])('refuses %s with a one-line error and a non-zero exit', async (_name, args, code, message) => {
+    const a = args.map((x) => (x === '__notes__' ? join(dir, 'notes.txt') : x === '__clip__' ? join(dir, 'clip.mp4') : x));
+    const r = await cli(a);
+    expect(r.code).toBe(code);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fakescope: error: /);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('prints help and version', async () => {
+    expect((await cli(['--help'])).stdout).toMatch(/fakescope analyze <file\|url>/);
+    expect((await cli(['--version'])).stdout).toMatch(/^fakescope \d+\.\d+\.\d+/);
+  });
+});
+
+describe.skipIf(!existsSync(SHARED))('fakescope analyze on a development clip', () => {
+  it('finds and tracks the face of a real clip', async () => {
+    const out = join(dir, 'real.json');
+    const r = await cli(['analyze', join(SHARED, 'real_hdtf_WDA_AOC_000.mp4'), '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.summary.framesWithFaces / report.summary.frames).toBeGreaterThan(0.95);
+    expect(report.summary.tracks).toBe(1);
+    const face = report.frames[0]!.faces[0]!;
+    // Landmarks lie inside the box and the eyes are above the mouth.
+    expect(face.landmarks.leftEye.y).toBeLessThan(face.landmarks.mouth.y);
+    expect(face.landmarks.noseTip.x).toBeGreaterThan(face.box.x);
+    expect(face.landmarks.noseTip.x).toBeLessThan(face.box.x + face.box.w);
+  });
+});
+
+if (!existsSync(SHARED)) {
+  console.warn(`skipping the development-clip CLI test: ${SHARED} is absent (it holds research media that is never copied into the repo)`);
+}
