@@ -40,7 +40,8 @@ describe('detector registry', () => {
   it('creates, defaults and warms up detectors in config order', async () => {
     const log: string[] = [];
     const reg = createRegistry([fakeRegistration(log)]);
-    const ds = await createDetectors(reg, [{ type: 'constant' }, { type: 'constant', name: 'b', p: 0.9 }], ctx);
+    const entries = [{ type: 'constant' }, { type: 'constant', name: 'b', p: 0.9 }] as { type: string; name?: string }[];
+    const ds = await createDetectors(reg, entries, ctx);
     expect(ds.map((d) => d.name)).toEqual(['constant', 'b']);
     expect(log).toEqual(['create constant p=0.5', 'warmup constant', 'create b p=0.9', 'warmup b']);
   });
