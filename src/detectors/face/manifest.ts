@@ -35,36 +35,40 @@ const BLAZEFACE_OUTPUTS = {
   regressors: ['Identity_2:0', 'Identity_3:0'],
 } as const;
 
+function blazeFace(name: string, file: string, size: number, sha256: string): FaceDetectorManifest {
+  return {
+    schema: 'fakescope.face-detector/1',
+    name,
+    file: blazeFaceFile(file),
+    sha256,
+    input: { name: 'input:0', size, layout: 'NHWC' },
+    outputs: BLAZEFACE_OUTPUTS,
+    // Both models: a 16×16 grid with 2 anchors per cell and an 8×8 grid with 6.
+    anchors: [
+      { cells: 16, perCell: 2 },
+      { cells: 8, perCell: 6 },
+    ],
+    scoreThreshold: 0.65,
+    nmsIou: 0.3,
+  };
+}
+
 /** Built-in detectors, by the name used in config (`faces.model`). */
 export const BUILTIN_FACE_DETECTORS = {
-  'blazeface-back-256': () => ({
-    schema: 'fakescope.face-detector/1' as const,
-    name: 'blazeface-back-256',
-    file: blazeFaceFile('face_detection_back_256x256_barracuda.onnx'),
-    sha256: '427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2',
-    input: { name: 'input:0', size: 256, layout: 'NHWC' as const },
-    outputs: BLAZEFACE_OUTPUTS,
-    anchors: [
-      { cells: 16, perCell: 2 },
-      { cells: 8, perCell: 6 },
-    ],
-    scoreThreshold: 0.65,
-    nmsIou: 0.3,
-  }),
-  'blazeface-front-128': () => ({
-    schema: 'fakescope.face-detector/1' as const,
-    name: 'blazeface-front-128',
-    file: blazeFaceFile('face_detection_front_128x128_barracuda.onnx'),
-    sha256: 'd388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51',
-    input: { name: 'input:0', size: 128, layout: 'NHWC' as const },
-    outputs: BLAZEFACE_OUTPUTS,
-    anchors: [
-      { cells: 16, perCell: 2 },
-      { cells: 8, perCell: 6 },
-    ],
-    scoreThreshold: 0.65,
-    nmsIou: 0.3,
-  }),
+  'blazeface-back-256': () =>
+    blazeFace(
+      'blazeface-back-256',
+      'face_detection_back_256x256_barracuda.onnx',
+      256,
+      '427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2',
+    ),
+  'blazeface-front-128': () =>
+    blazeFace(
+      'blazeface-front-128',
+      'face_detection_front_128x128_barracuda.onnx',
+      128,
+      'd388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51',
+    ),
 } satisfies Record<string, () => FaceDetectorManifest>;
 
 export type BuiltinFaceDetector = keyof typeof BUILTIN_FACE_DETECTORS;
