@@ -56,25 +56,28 @@ export function fillLetterboxed(
   const x1 = Math.floor(size - lb.padX + 1e-6);
   const y1 = Math.floor(size - lb.padY + 1e-6);
   // Source span per input pixel; sample a small grid inside it (≤ 3×3) for an area average.
+  // Tap positions depend only on the column (x) or the row (y): precompute both, −1 = outside.
   const taps = Math.min(3, Math.max(1, Math.round(inv)));
   const step = inv / taps;
+  const colTaps = tapTable(x0, x1, lb.padX, region.x, inv, step, taps, width, 3);
+  const rowTaps = tapTable(y0, y1, lb.padY, region.y, inv, step, taps, height, width * 3);
   const k = 1 / 127.5;
   for (let v = y0; v < y1; v++) {
-    const sy0 = (v - lb.padY) * inv + region.y;
+    const rt = (v - y0) * taps;
     let o = (v * size + x0) * 3;
     for (let u = x0; u < x1; u++) {
-      const sx0 = (u - lb.padX) * inv + region.x;
+      const ct = (u - x0) * taps;
       let r = 0;
       let g = 0;
       let b = 0;
       let n = 0;
       for (let ty = 0; ty < taps; ty++) {
-        const sy = Math.floor(sy0 + (ty + 0.5) * step);
-        if (sy < 0 || sy >= height) continue;
+        const row = rowTaps[rt + ty] as number;
+        if (row < 0) continue;
         for (let tx = 0; tx < taps; tx++) {
-          const sx = Math.floor(sx0 + (tx + 0.5) * step);
-          if (sx < 0 || sx >= width) continue;
-          const i = (sy * width + sx) * 3;
+          const col = colTaps[ct + tx] as number;
+          if (col < 0) continue;
+          const i = row + col;
           r += data[i] as number;
           g += data[i + 1] as number;
           b += data[i + 2] as number;
@@ -82,12 +85,36 @@ export function fillLetterboxed(
         }
       }
       if (n > 0) {
-        out[o] = (r / n) * k - 1;
-        out[o + 1] = (g / n) * k - 1;
-        out[o + 2] = (b / n) * k - 1;
+        const kn = k / n;
+        out[o] = r * kn - 1;
+        out[o + 1] = g * kn - 1;
+        out[o + 2] = b * kn - 1;
       }
       o += 3;
     }
   }
   return lb;
+}
+
+/** Byte offsets (index × stride) of the taps of each output column/row in [from, to); −1 outside. */
+function tapTable(
+  from: number,
+  to: number,
+  pad: number,
+  origin: number,
+  inv: number,
+  step: number,
+  taps: number,
+  limit: number,
+  stride: number,
+): Int32Array {
+  const t = new Int32Array(Math.max(0, to - from) * taps);
+  for (let p = from; p < to; p++) {
+    const s0 = (p - pad) * inv + origin;
+    for (let j = 0; j < taps; j++) {
+      const s = Math.floor(s0 + (j + 0.5) * step);
+      t[(p - from) * taps + j] = s < 0 || s >= limit ? -1 : s * stride;
+    }
+  }
+  return t;
 }
