@@ -10,7 +10,7 @@ import { loadFaceDetectorManifest } from './detectors/face/manifest.js';
 import type { OnnxSessionFactory } from './detectors/onnx/session.js';
 import { createOnnxSessionFactory } from './detectors/onnx/session.js';
 import type { DetectorRegistry } from './detectors/registry.js';
-import { createDetectors } from './detectors/registry.js';
+import { createDetectors, detectorNames } from './detectors/registry.js';
 import { FakescopeError } from './errors.js';
 import type { VideoSource } from './ingest/index.js';
 import { openSource } from './ingest/index.js';
@@ -77,7 +77,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
 
   const analyze = async (input: string, options: AnalysisOptions = {}): Promise<Analysis> => {
     await start();
-    const entries = selectDetectors(config, options.detectors);
+    const entries = selectDetectors(config, registry, options.detectors);
     const source = await openSource(input, {
       streamId: options.streamId ?? 'main',
       analysisWidth: config.analysis.width,
@@ -168,9 +168,10 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
   return { config, start, analyze, stop };
 }
 
-function selectDetectors(config: Config, names: readonly string[] | undefined) {
+function selectDetectors(config: Config, registry: DetectorRegistry, names: readonly string[] | undefined) {
   if (!names) return config.detectors;
-  const byName = new Map(config.detectors.map((d) => [d.name ?? d.type, d]));
+  const resolved = detectorNames(registry, config.detectors);
+  const byName = new Map(config.detectors.map((d, i) => [resolved[i] as string, d]));
   return names.map((n) => {
     const entry = byName.get(n);
     if (!entry) {

@@ -1,7 +1,8 @@
+import { blindRegistration } from './blind/index.js';
 import type { DetectorRegistry } from './registry.js';
 import { createRegistry } from './registry.js';
 
 /** Every detector fakescope ships, by config `type`. A new detector folder adds its entry here. */
 export function builtinRegistry(): DetectorRegistry {
-  return createRegistry([]);
+  return createRegistry([blindRegistration]);
 }

@@ -20,8 +20,36 @@ export interface DetectorOutput {
   readonly reason?: string;
   /** Detector-specific scalar measurements (heart rate, SNR, T_eff, …). */
   readonly measurements?: Readonly<Record<string, number | null>>;
-  /** Region-level uncertainty (region name → epistemic, nats), when the detector has it. */
+  /** Region-level uncertainty (region name → statistics), when the detector has it. */
   readonly regions?: Readonly<Record<string, UncertaintyStats>>;
+  /** Pixel-level map over the face's aligned crop, when the detector has one. */
+  readonly map?: UncertaintyMap;
+  /** Which generator probably made the face, when the detector attributes sources. */
+  readonly attribution?: Attribution;
+}
+
+/**
+ * A coarse map over the landmark-aligned face crop (`src/pipeline/align.ts`, crop of `cropSize`
+ * px): row-major `gridW × gridH` cells, row 0 at the top. Values rounded to 4 decimals.
+ */
+export interface UncertaintyMap {
+  readonly gridW: number;
+  readonly gridH: number;
+  readonly cropSize: number;
+  /** Mean p(manipulated) per cell. */
+  readonly pFake: readonly number[];
+  /** Epistemic uncertainty (mutual information, nats) per cell. */
+  readonly epistemic: readonly number[];
+}
+
+/** Source attribution: mean class probabilities over MC samples and their uncertainty. */
+export interface Attribution {
+  readonly classes: readonly string[];
+  readonly probabilities: readonly number[];
+  /** The most probable class. */
+  readonly top: string;
+  readonly entropy: number;
+  readonly epistemic: number;
 }
 
 /** One call's input: a frame and the tracked faces on it (after minimum-size filtering). */

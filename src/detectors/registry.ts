@@ -13,6 +13,8 @@ export interface DetectorRegistration<S extends TSchema = TSchema> {
   readonly description: string;
   readonly schema: S;
   readonly create: (config: never, ctx: DetectorContext) => Promise<Detector>;
+  /** Name in results when the entry gives none (default: the type). */
+  readonly defaultName?: (config: never) => string;
 }
 
 export type DetectorRegistry = ReadonlyMap<string, DetectorRegistration>;
@@ -44,11 +46,11 @@ export async function createDetectors(
         const known = [...registry.keys()].join(', ') || 'none';
         throw new FakescopeError('E_CONFIG', `unknown detector type "${entry.type}" (known: ${known})`);
       }
-      const name = entry.name ?? entry.type;
+      const config = parseWith(reg.schema, entry, `detector "${entry.name ?? entry.type}"`);
+      const name = entry.name ?? reg.defaultName?.(config as never) ?? entry.type;
       if (names.has(name)) throw new FakescopeError('E_CONFIG', `two detectors are named "${name}"; give one a "name"`);
       names.add(name);
-      const config = parseWith(reg.schema, entry, `detector "${name}"`);
-      const detector = await reg.create(config as never, ctx);
+      const detector = await reg.create({ ...(config as object), name } as never, ctx);
       created.push(detector);
       await detector.warmup();
     }
@@ -57,4 +59,14 @@ export async function createDetectors(
     throw e;
   }
   return created;
+}
+
+/** The name each entry's detector will have in results (for selecting detectors by name). */
+export function detectorNames(registry: DetectorRegistry, entries: readonly DetectorEntryConfig[]): string[] {
+  return entries.map((entry) => {
+    const reg = registry.get(entry.type);
+    if (!reg || entry.name) return entry.name ?? entry.type;
+    const config = parseWith(reg.schema, entry, `detector "${entry.type}"`);
+    return reg.defaultName?.(config as never) ?? entry.type;
+  });
 }

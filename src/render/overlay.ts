@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { Frame } from '../ingest/frame.js';
 import type { SimilarityTransform } from '../pipeline/align.js';
-import { invertTransform } from '../pipeline/align.js';
+import { alignmentTransform, invertTransform } from '../pipeline/align.js';
 import type { FaceResult } from '../pipeline/frame-result.js';
 import { inferno } from './colormap.js';
 
@@ -24,8 +24,10 @@ export interface HeatMap {
 export interface OverlayOptions {
   readonly format: 'jpeg' | 'webp' | 'png';
   readonly quality?: number;
-  /** Track id → heat map. */
+  /** Track id → heat map; default: built from the faces' detector maps (see `heatMapsOf`). */
   readonly heatMaps?: ReadonlyMap<number, HeatMap>;
+  /** What the default heat maps show, and the value drawn at full colour. */
+  readonly heat?: { readonly quantity: 'epistemic' | 'pFake'; readonly scale: number } | 'none';
   /** Heat map opacity at value 1. */
   readonly alpha?: number;
   /** Per face: the probability to colour the box by (default: mean of its detectors). */
@@ -34,12 +36,48 @@ export interface OverlayOptions {
 
 export async function renderOverlay(frame: Frame, faces: readonly FaceResult[], options: OverlayOptions): Promise<Buffer> {
   const base = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
-  const rgb = options.heatMaps?.size ? blendHeatMaps(frame, options.heatMaps, options.alpha ?? 0.55) : base;
-  const svg = Buffer.from(facesSvg(frame.width, frame.height, faces, options.label ?? defaultLabel));
+  const heat = options.heat ?? DEFAULT_HEAT;
+  const maps = options.heatMaps ?? (heat === 'none' ? new Map<number, HeatMap>() : heatMapsOf(faces, heat.quantity, heat.scale));
+  const rgb = maps.size ? blendHeatMaps(frame, maps, options.alpha ?? 0.55) : base;
+  const legend = maps.size && heat !== 'none' ? legendSvg(frame.width, frame.height, heat.quantity, heat.scale) : '';
+  const svg = Buffer.from(facesSvg(frame.width, frame.height, faces, options.label ?? defaultLabel, legend));
   let img = sharp(rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } }).composite([{ input: svg, top: 0, left: 0 }]);
   const quality = options.quality ?? 80;
   img = options.format === 'jpeg' ? img.jpeg({ quality }) : options.format === 'webp' ? img.webp({ quality }) : img.png();
   return img.toBuffer();
+}
+
+/** Epistemic maps are drawn at full colour from 0.15 nats (a fifth of the binary maximum, ln 2). */
+export const DEFAULT_HEAT = { quantity: 'epistemic', scale: 0.15 } as const;
+
+/**
+ * Heat maps from the detector outputs of each face: the first detector that reports a map. The
+ * map lives in the face's aligned crop, so its transform is rebuilt from the face's landmarks.
+ */
+export function heatMapsOf(faces: readonly FaceResult[], quantity: 'epistemic' | 'pFake', scale: number): Map<number, HeatMap> {
+  const out = new Map<number, HeatMap>();
+  for (const f of faces) {
+    const map = Object.values(f.detectors).find((d) => d.map)?.map;
+    if (!map) continue;
+    const values = Float32Array.from(map[quantity], (v) => Math.min(1, v / scale));
+    out.set(f.trackId, { values, gridW: map.gridW, gridH: map.gridH, cropSize: map.cropSize, transform: alignmentTransform(f.landmarks, map.cropSize) });
+  }
+  return out;
+}
+
+function legendSvg(width: number, height: number, quantity: string, scale: number): string {
+  const font = Math.max(11, Math.round(width / 55));
+  const name = quantity === 'epistemic' ? 'epistemic (nats)' : 'p(manipulated)';
+  const text = `${name} 0 … ${scale}`;
+  const w = Math.round(width / 5);
+  const x = width - w - 10;
+  const y = height - font - 14;
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((v) => `<stop offset="${v}" stop-color="rgb(${inferno(v).join(',')})"/>`).join('');
+  return (
+    `<defs><linearGradient id="lg">${stops}</linearGradient></defs>` +
+    `<rect x="${x}" y="${y}" width="${w}" height="${Math.round(font * 0.8)}" fill="url(#lg)"/>` +
+    `<text x="${width - 10}" y="${y - 3}" text-anchor="end" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="white" stroke="black" stroke-width="0.5" paint-order="stroke">${text}</text>`
+  );
 }
 
 /** Mean p(fake) over the detectors that answered for the face; null if none did. */
@@ -65,8 +103,8 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function facesSvg(width: number, height: number, faces: readonly FaceResult[], label: (f: FaceResult) => string): string {
-  const parts: string[] = [];
+export function facesSvg(width: number, height: number, faces: readonly FaceResult[], label: (f: FaceResult) => string, extra = ''): string {
+  const parts: string[] = [extra];
   const stroke = Math.max(2, Math.round(width / 320));
   const font = Math.max(12, Math.round(width / 45));
   for (const f of faces) {
@@ -113,7 +151,8 @@ export function blendHeatMaps(frame: Frame, maps: ReadonlyMap<number, HeatMap>, 
         if (u < 0 || v < 0 || u >= map.cropSize || v >= map.cropSize) continue;
         const val = map.values[Math.floor(v * sy) * map.gridW + Math.floor(u * sx)] as number;
         const [r, g, b] = inferno(val);
-        const a = alpha * Math.min(1, Math.max(0.25, val));
+        // Transparent where the value is 0, so a calm map leaves the face visible.
+        const a = alpha * Math.min(1, val);
         const i = (y * frame.width + x) * 3;
         out[i] = Math.round((out[i] as number) * (1 - a) + r * a);
         out[i + 1] = Math.round((out[i + 1] as number) * (1 - a) + g * a);
