@@ -1,0 +1,478 @@
+#!/usr/bin/python3
+"""Trains the rPPG classifier: a small CNN over PPG maps with a Monte Carlo dropout head.
+
+    npm run build && node dist/scripts/rppg-dataset.js     # windows -> models/training/cache/rppg/dataset
+    /usr/bin/python3 models/training/rppg/train.py          # -> models/rppg/{model.onnx,manifest.json,MODEL_CARD.md,parity.json}
+
+Data: the windows written by scripts/rppg-dataset.ts (split by clip there). Train on `train`, early
+stopping and temperature on `val`, metrics on `test`; `edge` (the AR-filter clip) and `dev-fake`
+(the development fakes) are only evaluated.
+
+Sample weights: every window of a (stratum, label) cell weighs n_stratum / (2 n_cell), where the
+stratum is whether the window passed the pulse quality gates ('clear') or not ('unclear'). Within
+each stratum the two classes then weigh the same, so "no clear pulse" alone carries no class
+prior: the model must find other evidence or stay near 0.5.
+
+MC dropout: the dropout mask is a graph input (`noise` [N, T, D]: 0 or 1/(1-p)), never an in-graph
+random op (ONNX Runtime deletes exported Dropout, see ../shared/notes/mc-dropout-onnx.md). Training
+draws one mask per window per step, exactly as the runtime draws T masks per window.
+"""
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--data', default=os.path.join(ROOT, 'models/training/cache/rppg/dataset'))
+    p.add_argument('--out', default=os.path.join(ROOT, 'models/rppg'))
+    p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--epochs', type=int, default=30)
+    p.add_argument('--patience', type=int, default=6)
+    p.add_argument('--batch', type=int, default=64)
+    p.add_argument('--lr', type=float, default=2e-3)
+    p.add_argument('--weight-decay', type=float, default=1e-3)
+    p.add_argument('--dropout', type=float, default=0.3)
+    p.add_argument('--samples', type=int, default=32, help='MC samples for evaluation and the manifest default')
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--no-export', action='store_true')
+    return p.parse_args()
+
+
+# ---------------------------------------------------------------- data
+
+class Data:
+    def __init__(self, folder):
+        with open(os.path.join(folder, 'index.json')) as f:
+            self.index = json.load(f)
+        idx = self.index
+        rows = idx['rows']
+        width = idx['rowWidth']
+        raw = np.fromfile(os.path.join(folder, 'windows.f32'), dtype=np.float32)
+        assert raw.size == len(rows) * width, 'windows.f32 does not match index.json'
+        raw = raw.reshape(len(rows), width)
+        r, c = idx['mapRows'], idx['mapCols']
+        self.map_shape = (r, c)
+        self.maps = raw[:, : r * c].reshape(-1, r, c)
+        self.feats = raw[:, r * c:]
+        self.labels = np.array([w['label'] for w in rows], dtype=np.float32)
+        self.split = np.array([w['split'] for w in rows])
+        self.manip = np.array([w['manipulation'] for w in rows])
+        self.variant = np.array([w['variant'] for w in rows])
+        self.clip = np.array([w['clip'] for w in rows])
+        self.clear = np.array([w['state'] == 'ok' for w in rows])
+        self.weights = np.zeros(len(rows), dtype=np.float32)
+        for split in np.unique(self.split):
+            self._balance(self.split == split)
+        with open(os.path.join(folder, 'index.json'), 'rb') as f:
+            self.index_sha = hashlib.sha256(f.read()).hexdigest()
+
+    def _balance(self, mask):
+        for stratum in (True, False):
+            s = mask & (self.clear == stratum)
+            n_s = s.sum()
+            cells = [s & (self.labels == y) for y in (0, 1)]
+            counts = [c.sum() for c in cells]
+            for c, n in zip(cells, counts):
+                if n == 0:
+                    continue
+                # A stratum with one class only: its windows keep weight 1 (nothing to balance).
+                self.weights[c] = n_s / (2 * n) if min(counts) > 0 else 1.0
+        self.weights[mask] /= self.weights[mask].mean()
+
+    def select(self, *splits):
+        return np.where(np.isin(self.split, splits))[0]
+
+
+# ---------------------------------------------------------------- model
+
+class RppgNet(nn.Module):
+    """PPG map [N, 32, 192] + scalar features [N, F] + dropout masks [N, T, D] -> logits [N, T]."""
+
+    def __init__(self, n_features, dropout):
+        super().__init__()
+
+        def block(cin, cout, k, pool):
+            layers = [nn.Conv2d(cin, cout, k, padding=(k[0] // 2, k[1] // 2), bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+            if pool:
+                layers.append(nn.MaxPool2d(pool))
+            return layers
+
+        self.conv = nn.Sequential(
+            *block(1, 16, (3, 7), (1, 2)),
+            *block(16, 32, (3, 5), (2, 2)),
+            *block(32, 48, (3, 5), (2, 2)),
+            *block(48, 64, (3, 3), None),
+        )
+        self.feature_width = 2 * 64 + n_features
+        self.hidden = nn.Linear(self.feature_width, 32)
+        self.out = nn.Linear(32, 1)
+        self.dropout = dropout
+
+    def features(self, ppg_map, feats):
+        h = self.conv(ppg_map.unsqueeze(1))
+        pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3)), feats], dim=1)
+        return pooled
+
+    def forward(self, ppg_map, feats, noise):
+        d = self.features(ppg_map, feats)              # [N, D]
+        x = d.unsqueeze(1) * noise                     # [N, T, D]
+        x = F.relu(self.hidden(x))
+        return self.out(x).squeeze(-1)                 # [N, T]
+
+
+def masks(gen, n, t, width, rate):
+    keep = (torch.rand(n, t, width, generator=gen) >= rate).float()
+    return keep / (1 - rate)
+
+
+def mirror_rows(maps, cols=4):
+    """Left-right mirror of the 8 x 4 cell grid: rows of the map are cells in row-major order."""
+    n, r, c = maps.shape
+    return maps.view(n, r // cols, cols, c).flip(2).reshape(n, r, c)
+
+
+# ---------------------------------------------------------------- metrics
+
+def auc(y, p, w=None):
+    """Weighted ROC AUC (probability a random fake scores above a random real; ties count 1/2)."""
+    y = np.asarray(y)
+    p = np.asarray(p, dtype=np.float64)
+    w = np.ones_like(p) if w is None else np.asarray(w, dtype=np.float64)
+    pos, neg = y == 1, y == 0
+    if not pos.any() or not neg.any():
+        return float('nan')
+    order = np.argsort(p, kind='mergesort')
+    ps, ys, ws = p[order], y[order], w[order]
+    # Walk groups of tied scores.
+    total = 0.0
+    neg_below = 0.0
+    i = 0
+    while i < len(ps):
+        j = i
+        while j < len(ps) and ps[j] == ps[i]:
+            j += 1
+        wp = ws[i:j][ys[i:j] == 1].sum()
+        wn = ws[i:j][ys[i:j] == 0].sum()
+        total += wp * (neg_below + 0.5 * wn)
+        neg_below += wn
+        i = j
+    return float(total / (w[pos].sum() * w[neg].sum()))
+
+
+def ece(y, p, w=None, bins=15):
+    y = np.asarray(y, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    w = np.ones_like(p) if w is None else np.asarray(w, dtype=np.float64)
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    total = w.sum()
+    e = 0.0
+    for b in range(bins):
+        m = idx == b
+        if not m.any():
+            continue
+        wb = w[m].sum()
+        e += wb / total * abs((w[m] * y[m]).sum() / wb - (w[m] * p[m]).sum() / wb)
+    return float(e)
+
+
+def binary_entropy(p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -(p * np.log(p) + (1 - p) * np.log(1 - p))
+
+
+# ---------------------------------------------------------------- training
+
+def predict_logits(model, data, idx, t, rate, seed, batch=256):
+    """MC logits [len(idx), t] with masks from a fixed seed."""
+    model.eval()
+    gen = torch.Generator().manual_seed(seed)
+    out = []
+    with torch.no_grad():
+        for s in range(0, len(idx), batch):
+            b = idx[s: s + batch]
+            m = torch.from_numpy(data.maps[b])
+            f = torch.from_numpy(data.feats[b])
+            noise = masks(gen, len(b), t, model.feature_width, rate)
+            out.append(model(m, f, noise))
+    return torch.cat(out).numpy()
+
+
+def mc_prob(logits, temperature=1.0):
+    return 1 / (1 + np.exp(-logits / temperature))
+
+
+def fit_temperature(logits, y, w):
+    """Temperature on every sample's logit minimising the weighted NLL of the MC mean."""
+    lt = torch.from_numpy(logits).double()
+    yt = torch.from_numpy(y).double()
+    wt = torch.from_numpy(w).double()
+    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+
+    def closure():
+        opt.zero_grad()
+        p = torch.sigmoid(lt / log_t.exp()).mean(dim=1).clamp(1e-7, 1 - 1e-7)
+        loss = -(wt * (yt * p.log() + (1 - yt) * (1 - p).log())).sum() / wt.sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(log_t.exp())
+
+
+def weighted_nll(p, y, w):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return float(-(w * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / w.sum())
+
+
+def train(args, data):
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    model = RppgNet(data.feats.shape[1], args.dropout)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    tr = data.select('train')
+    va = data.select('val')
+    steps_per_epoch = math.ceil(len(tr) / args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
+    best = (float('inf'), None, -1)
+    history = []
+    rng = np.random.default_rng(args.seed)
+    for epoch in range(args.epochs):
+        model.train()
+        order = rng.permutation(tr)
+        t0 = time.time()
+        total = 0.0
+        for s in range(0, len(order), args.batch):
+            b = np.sort(order[s: s + args.batch])
+            m = torch.from_numpy(data.maps[b])
+            flip = torch.rand(len(b), generator=gen) < 0.5
+            m = torch.where(flip[:, None, None], mirror_rows(m), m)
+            f = torch.from_numpy(data.feats[b])
+            y = torch.from_numpy(data.labels[b])
+            w = torch.from_numpy(data.weights[b])
+            noise = masks(gen, len(b), 1, model.feature_width, args.dropout)
+            logit = model(m, f, noise)[:, 0]
+            loss = (w * F.binary_cross_entropy_with_logits(logit, y, reduction='none')).sum() / w.sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss) * len(b)
+        lv = predict_logits(model, data, va, 8, args.dropout, seed=args.seed + 1000)
+        pv = mc_prob(lv).mean(axis=1)
+        val_nll = weighted_nll(pv, data.labels[va], data.weights[va])
+        val_auc = auc(data.labels[va], pv, data.weights[va])
+        history.append({'epoch': epoch + 1, 'train_loss': total / len(tr), 'val_nll': val_nll, 'val_auc': val_auc, 'seconds': time.time() - t0})
+        print(f'epoch {epoch + 1:2d}  train {total / len(tr):.4f}  val nll {val_nll:.4f}  auc {val_auc:.3f}  ({time.time() - t0:.1f} s)', flush=True)
+        if val_nll < best[0]:
+            best = (val_nll, {k: v.clone() for k, v in model.state_dict().items()}, epoch + 1)
+        elif epoch + 1 - best[2] >= args.patience:
+            print(f'early stop: best epoch {best[2]}')
+            break
+    model.load_state_dict(best[1])
+    return model, history, best[2]
+
+
+# ---------------------------------------------------------------- evaluation
+
+def evaluate(model, data, args, temperature):
+    """Per-split metrics and per-manipulation breakdowns with T MC samples."""
+    report = {}
+    all_idx = np.arange(len(data.labels))
+    logits = predict_logits(model, data, all_idx, args.samples, args.dropout, seed=args.seed + 2000)
+    p_raw = mc_prob(logits).mean(axis=1)
+    p_cal_samples = mc_prob(logits, temperature)
+    p_cal = p_cal_samples.mean(axis=1)
+    ent = binary_entropy(p_cal)
+    alea = binary_entropy(p_cal_samples).mean(axis=1)
+    epi = np.maximum(0, ent - alea)
+
+    def block(mask):
+        y = data.labels[mask]
+        w = data.weights[mask]
+        out = {
+            'windows': int(mask.sum()),
+            'real': int((y == 0).sum()),
+            'fake': int((y == 1).sum()),
+            'clips': sorted(set(data.clip[mask].tolist())),
+            'auc': auc(y, p_cal[mask], w),
+            'accuracy': float((w * ((p_cal[mask] >= 0.5) == (y == 1))).sum() / w.sum()),
+            'ece_before': ece(y, p_raw[mask], w),
+            'ece_after': ece(y, p_cal[mask], w),
+            'nll_before': weighted_nll(p_raw[mask], y, w),
+            'nll_after': weighted_nll(p_cal[mask], y, w),
+            'mean_entropy': float(ent[mask].mean()),
+            'mean_epistemic': float(epi[mask].mean()),
+        }
+        return out
+
+    for split in ('train', 'val', 'test'):
+        m = data.split == split
+        report[split] = block(m)
+        by = {}
+        reals = m & (data.labels == 0) & (data.manip == 'none')
+        for manip in sorted(set(data.manip[m].tolist())):
+            mm = m & (data.manip == manip)
+            entry = {
+                'windows': int(mm.sum()),
+                'label': int(data.labels[mm][0]),
+                'mean_p': float(p_cal[mm].mean()),
+                'frac_p_ge_0.5': float((p_cal[mm] >= 0.5).mean()),
+                'mean_entropy': float(ent[mm].mean()),
+                'mean_epistemic': float(epi[mm].mean()),
+            }
+            if manip not in ('none', 'noise-floor'):
+                both = reals | mm
+                entry['auc_vs_real'] = auc(data.labels[both], p_cal[both])
+            by[manip] = entry
+        report[split]['by_manipulation'] = by
+        strata = {}
+        for name, s in (('clear', True), ('unclear', False)):
+            ms = m & (data.clear == s)
+            if ms.any():
+                strata[name] = {
+                    'windows': int(ms.sum()),
+                    'real': int(((data.labels == 0) & ms).sum()),
+                    'fake': int(((data.labels == 1) & ms).sum()),
+                    'auc': auc(data.labels[ms], p_cal[ms], data.weights[ms]),
+                    'mean_p_real': float(p_cal[ms & (data.labels == 0)].mean()) if (ms & (data.labels == 0)).any() else None,
+                    'mean_p_fake': float(p_cal[ms & (data.labels == 1)].mean()) if (ms & (data.labels == 1)).any() else None,
+                }
+        report[split]['by_stratum'] = strata
+    for split in ('edge', 'dev-fake'):
+        m = data.split == split
+        clips = {}
+        for clip in sorted(set(data.clip[m].tolist())):
+            mc = m & (data.clip == clip) & np.isin(data.manip, ['none', 'dev-fake'])
+            if not mc.any():
+                continue
+            clips[clip] = {
+                'windows': int(mc.sum()),
+                'mean_p': float(p_cal[mc].mean()),
+                'frac_p_ge_0.5': float((p_cal[mc] >= 0.5).mean()),
+                'mean_entropy': float(ent[mc].mean()),
+                'mean_epistemic': float(epi[mc].mean()),
+            }
+        report[split] = clips
+    # Reliability diagram numbers (test split, after temperature).
+    m = data.split == 'test'
+    edges = np.linspace(0, 1, 16)
+    bins = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mb = m & (p_cal >= lo) & ((p_cal < hi) if hi < 1 else (p_cal <= hi))
+        if mb.any():
+            w = data.weights[mb]
+            bins.append({'lo': float(lo), 'hi': float(hi), 'windows': int(mb.sum()),
+                         'mean_p': float((w * p_cal[mb]).sum() / w.sum()), 'frac_fake': float((w * data.labels[mb]).sum() / w.sum())})
+    report['test_reliability'] = bins
+    return report
+
+
+# ---------------------------------------------------------------- export
+
+class Exported(nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, ppg_map, features, noise):
+        return self.net(ppg_map, features, noise)
+
+
+def closed_form_inputs(n, t, rows, cols, nf, width, rate):
+    i = np.arange(n * rows * cols)
+    ppg = (((i * 7919) % 1000) / 500.0 - 1).astype(np.float32).reshape(n, rows, cols)
+    j = np.arange(n * nf)
+    feats = (((j * 7919) % 2001) / 1000.0 - 1).astype(np.float32).reshape(n, nf)
+    k = np.arange(n * t * width)
+    noise = np.where((k * 104729) % 5 == 0, 0.0, 1 / (1 - rate)).astype(np.float32).reshape(n, t, width)
+    return ppg, feats, noise
+
+
+def export(model, data, args, out_dir):
+    import onnx
+
+    model.eval()
+    rows, cols = data.map_shape
+    nf = data.feats.shape[1]
+    width = model.feature_width
+    path = os.path.join(out_dir, 'model.onnx')
+    wrapped = Exported(model)
+    dummy = (torch.zeros(2, rows, cols), torch.zeros(2, nf), torch.ones(2, 3, width))
+    torch.onnx.export(
+        wrapped, dummy, path, opset_version=13, input_names=['ppg_map', 'features', 'noise'], output_names=['logits'],
+        dynamic_axes={'ppg_map': {0: 'N'}, 'features': {0: 'N'}, 'noise': {0: 'N', 1: 'T'}, 'logits': {0: 'N', 1: 'T'}},
+        do_constant_folding=True,
+    )
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    ops = {n.op_type for n in m.graph.node}
+    assert not ops & {'Dropout', 'RandomUniform', 'RandomUniformLike', 'RandomNormal', 'RandomNormalLike', 'Bernoulli'}, ops
+    ppg, feats, noise = closed_form_inputs(2, 4, rows, cols, nf, width, args.dropout)
+    with torch.no_grad():
+        ref = wrapped(torch.from_numpy(ppg), torch.from_numpy(feats), torch.from_numpy(noise)).numpy()
+    parity = {
+        'about': 'torch outputs for closed-formula inputs (flat row-major index i): ppg_map[i] = ((i*7919) mod 1000)/500 - 1; '
+                 'features[i] = ((i*7919) mod 2001)/1000 - 1; noise[i] = 0 if (i*104729) mod 5 = 0 else 1/(1 - rate)',
+        'N': 2, 'T': 4, 'rate': args.dropout, 'tolerance': 1e-3, 'logits': ref.tolist(),
+    }
+    with open(os.path.join(out_dir, 'parity.json'), 'w') as f:
+        json.dump(parity, f, indent=1)
+    with open(path, 'rb') as f:
+        blob = f.read()
+    return {'sha256': hashlib.sha256(blob).hexdigest(), 'bytes': len(blob), 'ops': sorted(ops)}
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    t_start = time.time()
+    data = Data(args.data)
+    print(f'{len(data.labels)} windows; train {len(data.select("train"))}, val {len(data.select("val"))}, test {len(data.select("test"))}', flush=True)
+    model, history, best_epoch = train(args, data)
+    train_seconds = time.time() - t_start
+    va = data.select('val')
+    lv = predict_logits(model, data, va, args.samples, args.dropout, seed=args.seed + 3000)
+    temperature = fit_temperature(lv, data.labels[va], data.weights[va])
+    print(f'temperature {temperature:.3f}')
+    report = evaluate(model, data, args, temperature)
+    t = report['test']
+    print(f"test: auc {t['auc']:.3f}  acc {t['accuracy']:.3f}  ece {t['ece_before']:.3f} -> {t['ece_after']:.3f}")
+    params = sum(p.numel() for p in model.parameters())
+    result = {
+        'args': vars(args), 'history': history, 'best_epoch': best_epoch, 'temperature': temperature,
+        'report': report, 'parameters': params, 'train_seconds': train_seconds,
+        'torch': torch.__version__, 'python': platform.python_version(), 'index_sha256': data.index_sha,
+        'dataset': {k: data.index[k] for k in ('seed', 'realHopSec', 'fakeHopSec', 'mapRows', 'mapCols', 'features', 'windowOptions', 'clips')},
+    }
+    os.makedirs(args.out, exist_ok=True)
+    if not args.no_export:
+        result['export'] = export(model, data, args, args.out)
+    out_json = os.path.join(ROOT, 'models/training/cache/rppg/train-result.json')
+    with open(out_json, 'w') as f:
+        json.dump(result, f, indent=1)
+    if not args.no_export:
+        sys.path.insert(0, HERE)
+        from card import write_manifest_and_card
+        write_manifest_and_card(result, args.out)
+    print(f'done in {time.time() - t_start:.0f} s')
+
+
+if __name__ == '__main__':
+    main()
