@@ -44,6 +44,9 @@ def write_model_card(path: Path, manifest: dict, config: dict, summary: dict, da
         f'{summary["seconds"]} s on {summary["deviceName"]} (torch {summary["torch"]}); '
         f'{summary["computeMsPerStep"]} ms compute + {summary["dataWaitMsPerStep"]} ms data wait per step.', '',
     ]
+    if summary.get('stoppedEarly'):
+        lines += [f'**Under-trained:** stopped by a {summary["stoppedEarly"]}. Expect much better numbers from a full run '
+                  '(see models/training/README.md).', '']
     if ev:
         lines += [
             '## Metrics on held-out test clips', '',

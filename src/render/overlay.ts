@@ -117,7 +117,7 @@ export function facesSvg(width: number, height: number, faces: readonly FaceResu
     }
     const ty = y > font + 4 ? y - 4 : y + h + font;
     parts.push(
-      `<text x="${x.toFixed(1)}" y="${ty.toFixed(1)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${colour}" stroke="black" stroke-width="0.6" paint-order="stroke">${escapeXml(label(f))}</text>`,
+      `<text x="${x.toFixed(1)}" y="${ty.toFixed(1)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${colour}" stroke="black" stroke-width="${Math.max(2, font / 6).toFixed(1)}" paint-order="stroke" font-weight="bold">${escapeXml(label(f))}</text>`,
     );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
