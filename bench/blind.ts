@@ -1,0 +1,81 @@
+/**
+ * Blind detector costs, per shipped model (`node dist/bench/blind.js`, part of `npm run bench`):
+ * - backbone ms per face: one deterministic pass (T = 1, mean-network noise), N = 1;
+ * - Monte Carlo cost: one call with T = 32 samples ÷ one deterministic pass (the heads are sampled,
+ *   the backbone runs once; goal ≤ 1.3);
+ * - temporal sampling (k = 4 per frame, pooled over W = 8 frames → T_eff = 32) per face-frame,
+ *   including preprocessing and pooling, ÷ one deterministic pass.
+ * Measured in one run, medians of repeated calls, one intra-op thread.
+ */
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { blindRegistration } from '../src/detectors/blind/index.js';
+import { loadBlindModel } from '../src/detectors/blind/manifest.js';
+import { meanNoise, sampleNoise } from '../src/detectors/mc/noise.js';
+import { createPrng } from '../src/detectors/mc/prng.js';
+import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
+import { writeAlignedInput } from '../src/detectors/blind/preprocess.js';
+
+const MODELS = 'models';
+const REPS = 40;
+
+async function median(fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 5; i++) await fn();
+  const t: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)] as number;
+}
+
+async function main(): Promise<void> {
+  const sessions = createOnnxSessionFactory({ executionProvider: 'cpu', intraOpThreads: 1 });
+  const names = readdirSync(MODELS).filter((d) => d.startsWith('blind-') && existsSync(join(MODELS, d, 'manifest.json')));
+  const rows = [
+    '| model | backbone: one deterministic pass (T = 1) | one call, T = 32 | ratio | deterministic face-frame (crop + T = 1) | temporal MC face-frame (crop + k = 4, pooled W = 8: T_eff = 32, map, regions) | ratio |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const frame = { streamId: 'b', seq: 0, ptsMs: 0, width: 640, height: 360, data: Uint8Array.from({ length: 640 * 360 * 3 }, (_, i) => (i * 13) % 251) };
+  const p = (x: number, y: number) => ({ x, y });
+  const face = { trackId: 1, box: { x: 260, y: 100, w: 120, h: 120 }, landmarks: { leftEye: p(298, 150), rightEye: p(342, 150), noseTip: p(320, 175), mouth: p(320, 198), leftEar: p(275, 160), rightEar: p(365, 160) }, score: 0.9, source: 'detected' as const, age: 0 };
+  for (const name of names) {
+    const model = loadBlindModel(name, MODELS);
+    const session = await sessions.create(model.file);
+    const s = model.input.size;
+    const image = new ort.Tensor('float32', new Float32Array(3 * s * s).fill(0.1), [1, 3, s, s]);
+    const feeds = (t: number, deterministic: boolean) => {
+      const f: Record<string, ort.Tensor> = { [model.input.name]: image };
+      const rng = createPrng(1);
+      for (const spec of model.noise) f[spec.name] = new ort.Tensor('float32', deterministic ? meanNoise(spec, 1, t) : sampleNoise(spec, 1, t, rng), [1, t, spec.width]);
+      return f;
+    };
+    const one = await median(() => session.run(feeds(1, true)));
+    // A deterministic face-frame as a non-Bayesian detector would do it: aligned crop + one pass.
+    const scratch = new Uint8Array(s * s * 3);
+    const input = new Float32Array(3 * s * s);
+    const deterministicFaceFrame = await median(async () => {
+      writeAlignedInput(frame, face.landmarks, model.input, input, 0, scratch);
+      const f = feeds(1, true);
+      f[model.input.name] = new ort.Tensor('float32', input, [1, 3, s, s]);
+      return session.run(f);
+    });
+    const t32 = await median(() => session.run(feeds(32, false)));
+    const detector = await blindRegistration.create({ type: 'blind', model: name, name, samplesPerFrame: 4, window: 8, dense: true } as never, { sessions, seed: 1, modelsDir: MODELS });
+    let seq = 0;
+    const temporal = await median(() => detector.infer({ frame: { ...frame, seq: seq++ }, faces: [face] }));
+    rows.push(
+      `| ${name} | ${one.toFixed(2)} ms | ${t32.toFixed(2)} ms | ${(t32 / one).toFixed(2)} | ${deterministicFaceFrame.toFixed(2)} ms | ${temporal.toFixed(2)} ms | ${(temporal / deterministicFaceFrame).toFixed(2)} |`,
+    );
+  }
+  await sessions.releaseAll();
+  process.stdout.write(`${rows.join('\n')}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench/blind: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
