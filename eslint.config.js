@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'models/training/', 'web/vendor/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'models/training/', 'web/vendor/', '.bench/', 'fakescope-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

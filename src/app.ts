@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Observable } from 'rxjs';
@@ -22,8 +23,22 @@ import type { Report } from './pipeline/report.js';
 import { ReportBuilder } from './pipeline/report.js';
 import { VERSION } from './version.js';
 
-/** Root of the installed package (holds `models/`). */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * Root of the installed package (holds `models/`): the nearest folder above this module with
+ * fakescope's package.json — `dist/src/` when compiled, `src/` under the test runner.
+ */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'fakescope') return dir;
+    } catch {
+      // no package.json here
+    }
+    if (dirname(dir) === dir) return join(start, '..', '..');
+  }
+}
 
 export interface AnalysisOptions {
   /** Only these detectors (by name); default: every configured detector. */

@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FakescopeError } from './errors.js';
+import { ServerConfigSchema } from './server/server-config.js';
 
 /**
  * The one config schema. Unknown keys are rejected, every field is described and defaulted, so
@@ -82,12 +83,14 @@ export const ConfigSchema = Type.Object(
     runtime: Runtime,
     detectors: Type.Array(DetectorEntry, { default: [], description: 'Detectors to run on tracked faces.' }),
     verdict: Verdict,
+    server: ServerConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );
 
 export type Config = Static<typeof ConfigSchema>;
 export type DetectorEntryConfig = Static<typeof DetectorEntry>;
+export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Fills defaults and validates; throws E_CONFIG listing every problem. */
 export function parseConfig(input: unknown): Config {

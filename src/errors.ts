@@ -15,7 +15,14 @@ export type ErrorCode =
   | 'E_MODEL'
   | 'E_EXECUTION_PROVIDER'
   | 'E_USAGE'
-  | 'E_STOPPED';
+  | 'E_STOPPED'
+  // server
+  | 'E_UNAUTHORIZED'
+  | 'E_NOT_FOUND'
+  | 'E_BAD_REQUEST'
+  | 'E_TOO_LARGE'
+  | 'E_TOO_LONG'
+  | 'E_BUSY';
 
 export class FakescopeError extends Error {
   readonly code: ErrorCode;

@@ -3,6 +3,7 @@ import { FakescopeError } from '../errors.js';
 
 export const USAGE = `Usage:
   fakescope analyze <file|url> [options]   analyse a video file or stream, frame by frame
+  fakescope serve [options]                live server: uploads, streams, WebSocket feed, web page
 
 Options for analyze:
   --out <file>          write the JSON report (schema: docs/report-schema.md)
@@ -15,6 +16,13 @@ Options for analyze:
   --overlay-every <n>   one overlay every n analysed frames (default 25)
   --no-frames           leave per-frame results out of the JSON report
   --quiet               no progress bar and no summary
+
+Options for serve (docs/server.md):
+  --config <file>       JSON config file; its "server" section sets host, port, keys, limits
+  --host <addr>         listen address (default 127.0.0.1)
+  --port <n>            listen port (default 8080)
+  --data-dir <dir>      where analyses, alerts and reports are kept (default ./fakescope-data)
+
   -h, --help            this help
   -v, --version         print the version`;
 
@@ -33,7 +41,15 @@ export interface AnalyzeArgs {
   readonly quiet: boolean;
 }
 
-export type CliArgs = AnalyzeArgs | { readonly command: 'help' } | { readonly command: 'version' };
+export interface ServeArgs {
+  readonly command: 'serve';
+  readonly config?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly dataDir?: string;
+}
+
+export type CliArgs = AnalyzeArgs | ServeArgs | { readonly command: 'help' } | { readonly command: 'version' };
 
 const usage = (msg: string): never => {
   throw new FakescopeError('E_USAGE', `${msg} (see fakescope --help)`);
@@ -60,6 +76,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         detectors: { type: 'string' },
         config: { type: 'string' },
         overlays: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
         'overlay-every': { type: 'string' },
         'no-frames': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -74,6 +93,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.version) return { command: 'version' };
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...rest] = positionals;
+  if (command === 'serve') return serveArgs(values, rest);
   if (command !== 'analyze') return usage(`unknown command "${command}"`);
   if (rest.length !== 1) return usage('analyze takes exactly one input (a file path or URL)');
   const width = positiveNumber('width', values.width);
@@ -94,5 +114,21 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     overlayEvery,
     frames: !values['no-frames'],
     quiet: values.quiet,
+  };
+}
+
+function serveArgs(values: { config?: string; host?: string; port?: string; 'data-dir'?: string }, rest: readonly string[]): ServeArgs {
+  if (rest.length > 0) usage('serve takes no positional arguments');
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port needs a port number, got "${values.port}"`);
+  }
+  return {
+    command: 'serve',
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { Report } from '../pipeline/report.js';
 import { VERSION } from '../version.js';
 import type { AnalyzeArgs } from './args.js';
 import { USAGE, parseCliArgs } from './args.js';
+import { serve } from '../server/serve-command.js';
 import { NdjsonWriter, writeJsonAtomic } from './output.js';
 import { OverlayWriter } from './overlays.js';
 import { Progress } from './progress.js';
@@ -26,6 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`fakescope ${VERSION}\n`);
     return 0;
   }
+  if (args.command === 'serve') return serve(args);
   return analyze(args);
 }
 

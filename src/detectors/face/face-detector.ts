@@ -24,12 +24,16 @@ export async function createFaceDetector(
   const session = await sessions.create(manifest.file);
   const size = manifest.input.size;
   const anchors = blazeFaceAnchors(size, manifest.anchors);
-  const nhwc = new Float32Array(size * size * 3);
-  const nchw = manifest.input.layout === 'NCHW' ? new Float32Array(size * size * 3) : null;
   const anchorCount = anchors.length / 2;
+  // Input buffers are owned by one call from fill to the end of `run` (ORT reads them off the JS
+  // thread, so concurrent analyses sharing this detector must not share a buffer); freed buffers
+  // are reused.
+  const free: Float32Array[] = [];
+  const take = () => free.pop() ?? new Float32Array(size * size * 3);
 
-  const run = async (): Promise<{ scores: Float32Array; regs: Float32Array }> => {
+  const run = async (nhwc: Float32Array): Promise<{ scores: Float32Array; regs: Float32Array }> => {
     let data = nhwc;
+    const nchw = manifest.input.layout === 'NCHW' ? new Float32Array(size * size * 3) : null;
     if (nchw) {
       const plane = size * size;
       for (let i = 0; i < plane; i++) {
@@ -64,13 +68,20 @@ export async function createFaceDetector(
     name: manifest.name,
     inputSize: size,
     async warmup() {
-      nhwc.fill(0);
-      await run();
+      await run(new Float32Array(size * size * 3));
     },
     async detect(frame, region, minScore) {
       const roi = region ?? { x: 0, y: 0, w: frame.width, h: frame.height };
-      const lb = fillLetterboxed(frame.data, frame.width, frame.height, roi, size, nhwc);
-      const { scores, regs } = await run();
+      const nhwc = take();
+      let out: { scores: Float32Array; regs: Float32Array };
+      let lb;
+      try {
+        lb = fillLetterboxed(frame.data, frame.width, frame.height, roi, size, nhwc);
+        out = await run(nhwc);
+      } finally {
+        if (free.length < 4) free.push(nhwc);
+      }
+      const { scores, regs } = out;
       const candidates = decodeCandidates(scores, regs, anchors, minScore ?? manifest.scoreThreshold);
       return weightedNms(candidates, manifest.nmsIou).map((c) => toDetection(c, lb));
     },

@@ -1,0 +1,272 @@
+import type { Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
+import type { Analysis } from '../app.js';
+import type { Config } from '../config.js';
+import { describeError, isFakescopeError } from '../errors.js';
+import { epistemicAlerts } from '../pipeline/alerts/epistemic-alerts.js';
+import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
+import type { AnalyzedFrame } from '../pipeline/analyze.js';
+import type { FrameResult } from '../pipeline/frame-result.js';
+import type { Report } from '../pipeline/report.js';
+import { renderOverlay } from '../render/overlay.js';
+import type { FeedClient } from './feed-client.js';
+import type { Metrics } from './metrics.js';
+import { ReplayBuffer } from './replay-buffer.js';
+import type { AnalysisStore } from './store.js';
+import { alertToWire, frameToWire, verdictToWire } from './to-wire.js';
+import type { WebhookDispatcher } from './webhooks.js';
+import type { AlertWire, AnalysisInfo, OverlayMsg, ReplayableMsg, ServerMsg, VerdictWire } from './wire.js';
+import { CLOSE, WIRE_VERSION } from './wire.js';
+
+export interface LiveDeps {
+  readonly config: Config;
+  readonly store: AnalysisStore;
+  readonly metrics: Metrics;
+  readonly webhooks: WebhookDispatcher;
+  readonly now?: () => number;
+}
+
+/**
+ * One running analysis on the server: subscribes to the pipeline's results and turns them into
+ * the feed (frame, overlay, alert, status messages), the replay buffer, the stored frames, alerts
+ * and checkpoints.
+ *
+ * Backpressure: the pipeline is never slowed by clients. Frame messages go to every client's
+ * socket (see FeedClient for the per-client policy) and into the bounded replay buffer. Overlays
+ * are rendered off the analysis path, at most one at a time and at most one per
+ * `feed.overlayEveryMs` of media time; a frame that comes while one renders gets no overlay
+ * (counted as an overlay drop). Verdicts "so far" are recomputed at most every 250 ms.
+ */
+export class LiveAnalysis {
+  readonly clients = new Set<FeedClient>();
+  readonly replay: ReplayBuffer<ReplayableMsg>;
+  private subscription: Subscription | null = null;
+  private readonly alertInput = new Subject<FrameResult>();
+  private lastOverlayPts: number | null = null;
+  private rendering = false;
+  private latestOverlay: OverlayMsg | null = null;
+  private verdict: VerdictWire = { verdict: 'uncertain', reason: 'no frames yet', pFake: null, epistemic: null, evidenceFrames: 0 };
+  private verdictAt = -Infinity;
+  private checkpointAt: number;
+  private fpsWindow: number[] = [];
+  private stopRequested = false;
+  private readonly done: Promise<void>;
+  private resolveDone: () => void = () => undefined;
+  private readonly now: () => number;
+
+  constructor(
+    public info: AnalysisInfo,
+    private readonly analysis: Analysis,
+    private readonly deps: LiveDeps,
+  ) {
+    this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
+    this.now = deps.now ?? (() => performance.now());
+    this.checkpointAt = this.now();
+    this.done = new Promise((r) => {
+      this.resolveDone = r;
+    });
+  }
+
+  get detectorNames(): readonly string[] {
+    return this.analysis.detectorNames;
+  }
+
+  /** The report over the frames analysed so far. */
+  snapshot(): Report {
+    return this.present(this.analysis.snapshot());
+  }
+
+  /** Reports name the input as the API shows it (upload name, masked URL), not a server path. */
+  private present(report: Report): Report {
+    return { ...report, input: { ...report.input, source: this.info.input } };
+  }
+
+  /** Resolves once the analysis has ended and its report is stored. */
+  finished(): Promise<void> {
+    return this.done;
+  }
+
+  start(): void {
+    const { metrics } = this.deps;
+    metrics.activeAnalyses.inc({}, 1);
+    this.alertInput.pipe(epistemicAlerts(this.deps.config.server.alerts)).subscribe((e) => this.guard(() => this.onAlert(e)));
+    this.setStatus('running');
+    this.subscription = this.analysis.results.subscribe({
+      next: (f) => this.guard(() => this.onFrame(f)),
+      error: () => undefined, // reported through analysis.report
+    });
+    this.analysis.report.then(
+      (report) => this.finish('done', report, null),
+      (e: unknown) => {
+        const stopped = this.stopRequested || (isFakescopeError(e) && e.code === 'E_STOPPED');
+        this.finish(stopped ? 'stopped' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
+      },
+    );
+  }
+
+  /** Errors in the feed's own work (a full disk, a bad overlay) are counted; the analysis goes on. */
+  listenerErrors = 0;
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      this.listenerErrors++;
+      this.deps.metrics.drops.inc({ stage: 'feed-error' });
+    }
+  }
+
+  /** Stops decoding; the report so far is stored and the status becomes `stopped`. */
+  stop(): void {
+    this.stopRequested = true;
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+  }
+
+  /** Sends the hello, then every message after `since`, then the latest overlay. */
+  attach(client: FeedClient, since: number): void {
+    this.clients.add(client);
+    this.deps.metrics.clients.set({}, this.countClients());
+    client.send({ v: WIRE_VERSION, type: 'hello', analysis: this.info, lastSeq: this.replay.last, detectors: [...this.detectorNames] });
+    this.resume(client, since);
+  }
+
+  resume(client: FeedClient, since: number): void {
+    const { missed, messages } = this.replay.since(since);
+    client.skipThrough = -1;
+    if (missed) client.send({ v: WIRE_VERSION, type: 'gap', missedFrom: missed.from, missedTo: missed.to });
+    for (const m of messages) client.send(m);
+    client.skipThrough = Math.max(since, this.replay.last);
+    if (this.latestOverlay) client.send(this.latestOverlay, true);
+    if (this.isFinal()) client.close(CLOSE.finished, 'analysis finished');
+  }
+
+  detach(client: FeedClient): void {
+    this.clients.delete(client);
+    this.deps.metrics.clients.set({}, this.countClients());
+  }
+
+  isFinal(): boolean {
+    return !['starting', 'running'].includes(this.info.status);
+  }
+
+  private countClients(): number {
+    return this.clients.size;
+  }
+
+  private onFrame({ frame, result }: AnalyzedFrame): void {
+    const { metrics, store, config } = this.deps;
+    const t = this.now();
+    const id = this.info.id;
+    this.countIngest();
+    metrics.frames.inc({ stage: 'pipeline' });
+    metrics.stageSeconds.observe({ stage: 'faces' }, result.timing.facesMs / 1000);
+    metrics.stageSeconds.observe({ stage: 'detectors' }, result.timing.detectorsMs / 1000);
+    if (t - this.verdictAt >= 250) {
+      this.verdict = verdictToWire(this.analysis.builder.verdict(config.verdict));
+      this.verdictAt = t;
+    }
+    const msg = frameToWire(this.replay.nextSeq(), result, this.verdict);
+    this.publish(msg);
+    metrics.frames.inc({ stage: 'feed' });
+    metrics.feedLatency.observe({}, (this.now() - t + result.timing.facesMs + result.timing.detectorsMs) / 1000);
+    store.appendFrame(id, result);
+    this.alertInput.next(result);
+    this.info = { ...this.info, frames: this.info.frames + 1 };
+    this.trackFps(t);
+    this.maybeOverlay(frame, result);
+    if (t - this.checkpointAt >= config.server.checkpointMs) {
+      this.checkpointAt = t;
+      this.checkpoint();
+    }
+  }
+
+  private ingestSeen = { decoded: 0, dropped: 0 };
+
+  private countIngest(): void {
+    const stats = this.analysis.source.stats?.();
+    if (!stats) return;
+    this.deps.metrics.frames.inc({ stage: 'ingest' }, stats.decoded - this.ingestSeen.decoded);
+    this.deps.metrics.drops.inc({ stage: 'ingest' }, stats.dropped - this.ingestSeen.dropped);
+    this.ingestSeen = { decoded: stats.decoded, dropped: stats.dropped };
+  }
+
+  private trackFps(t: number): void {
+    this.fpsWindow.push(t);
+    while ((this.fpsWindow[0] as number) < t - 5000) this.fpsWindow.shift();
+    const span = Math.max(1000, t - (this.fpsWindow[0] as number));
+    this.deps.metrics.fps.set({ analysis: this.info.id }, (this.fpsWindow.length * 1000) / span);
+  }
+
+  private maybeOverlay(frame: AnalyzedFrame['frame'], result: FrameResult): void {
+    const feed = this.deps.config.server.feed;
+    if (feed.overlayEveryMs === 0) return;
+    if (this.lastOverlayPts !== null && result.ptsMs - this.lastOverlayPts < feed.overlayEveryMs) return;
+    if (this.rendering) {
+      this.deps.metrics.drops.inc({ stage: 'overlay' });
+      return;
+    }
+    this.lastOverlayPts = result.ptsMs;
+    this.rendering = true;
+    // Heat maps: the detectors' own epistemic maps over each face (renderOverlay's default).
+    renderOverlay(frame, result.faces, { format: feed.overlayFormat, quality: feed.overlayQuality })
+      .then((buf) => {
+        const msg: OverlayMsg = { v: WIRE_VERSION, type: 'overlay', frameSeq: result.seq, ptsMs: result.ptsMs, format: feed.overlayFormat, data: buf.toString('base64') };
+        this.latestOverlay = msg;
+        const payload = JSON.stringify(msg);
+        for (const c of this.clients) if (!c.send(msg, true, payload)) this.deps.metrics.drops.inc({ stage: 'overlay' });
+      })
+      .catch(() => this.deps.metrics.drops.inc({ stage: 'overlay' }))
+      .finally(() => {
+        this.rendering = false;
+      });
+  }
+
+  private onAlert(e: SpikeAlertEvent): void {
+    const alert: AlertWire = alertToWire(this.info.id, e);
+    this.deps.metrics.alerts.inc({ phase: e.phase });
+    this.deps.store.appendAlert(this.info.id, alert);
+    if (e.phase === 'start') this.info = { ...this.info, alerts: this.info.alerts + 1 };
+    this.publish({ v: WIRE_VERSION, type: 'alert', seq: this.replay.nextSeq(), alert });
+    this.deps.webhooks.send({ v: WIRE_VERSION, type: 'alert', sentAt: new Date().toISOString(), alert });
+  }
+
+  private publish(msg: ReplayableMsg): void {
+    this.replay.push(msg);
+    this.broadcast(msg);
+  }
+
+  private broadcast(msg: ServerMsg): void {
+    if (this.clients.size === 0) return;
+    const payload = JSON.stringify(msg);
+    for (const c of this.clients) c.send(msg, false, payload);
+  }
+
+  private checkpoint(): void {
+    const snap = this.snapshot();
+    this.deps.store.saveReport(this.info.id, { ...snap, frames: [] }, true);
+    this.info = { ...this.info, updatedAt: new Date().toISOString(), verdict: this.verdict };
+    this.deps.store.saveInfo(this.info);
+  }
+
+  private setStatus(status: AnalysisInfo['status'], error: AnalysisInfo['error'] = null): void {
+    this.info = { ...this.info, status, error, updatedAt: new Date().toISOString() };
+    this.deps.store.saveInfo(this.info);
+    this.publish({ v: WIRE_VERSION, type: 'status', seq: this.replay.nextSeq(), analysis: this.info });
+  }
+
+  private finish(status: AnalysisInfo['status'], report: Report, error: AnalysisInfo['error']): void {
+    const { store, metrics, config } = this.deps;
+    this.alertInput.complete(); // closes open alerts before the final status
+    store.closeFrames(this.info.id);
+    store.saveReport(this.info.id, this.present(report), false);
+    this.verdict = verdictToWire(this.analysis.builder.verdict(config.verdict));
+    this.info = { ...this.info, verdict: this.verdict };
+    this.setStatus(status, error);
+    metrics.activeAnalyses.inc({}, -1);
+    metrics.fps.set({ analysis: this.info.id }, 0);
+    for (const c of this.clients) c.close(CLOSE.finished, `analysis ${status}`);
+    this.clients.clear();
+    this.resolveDone();
+  }
+}

@@ -1,0 +1,65 @@
+import type { RouteOptions } from 'fastify';
+import { VERSION } from '../version.js';
+
+interface RouteDoc {
+  readonly method: string;
+  readonly url: string;
+  readonly schema?: Record<string, unknown>;
+  readonly websocket: boolean;
+}
+
+/**
+ * Builds the OpenAPI 3.1 document from the routes as fastify registers them (their JSON schemas
+ * come from wire.ts), so the document cannot drift from the code. WebSocket routes are listed
+ * with `x-websocket: true`; their messages are described by the `ServerMsg`/`ClientMsg` schemas.
+ */
+export class OpenApiCollector {
+  private readonly routes: RouteDoc[] = [];
+
+  onRoute = (r: RouteOptions & { websocket?: boolean }): void => {
+    if (!r.url.startsWith('/api/')) return;
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
+    for (const method of methods) {
+      this.routes.push({ method: method.toLowerCase(), url: r.url, ...(r.schema ? { schema: r.schema as Record<string, unknown> } : {}), websocket: r.websocket === true });
+    }
+  };
+
+  document(components: Record<string, unknown>): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const r of this.routes) {
+      const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+      const s = r.schema ?? {};
+      const params = [
+        ...Object.keys(((s.params as { properties?: object } | undefined)?.properties ?? {}) as object).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+        ...Object.entries(((s.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', schema })),
+      ];
+      const responses = Object.fromEntries(
+        Object.entries((s.response as Record<string, unknown> | undefined) ?? { 200: {} }).map(([code, schema]) => [code, { description: String(code), content: { 'application/json': { schema } } }]),
+      );
+      paths[path] ??= {};
+      (paths[path] as Record<string, unknown>)[r.method] = {
+        ...(s.summary ? { summary: s.summary } : {}),
+        ...(params.length ? { parameters: params } : {}),
+        ...(s.body ? { requestBody: { content: { 'application/json': { schema: s.body } } } } : {}),
+        ...(s.consumes ? { requestBody: { content: Object.fromEntries((s.consumes as string[]).map((c) => [c, {}])) } } : {}),
+        responses,
+        ...(r.websocket ? { 'x-websocket': true } : {}),
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info: { title: 'fakescope live server', version: VERSION },
+      components: { schemas: components, securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      security: [{ apiKey: [] }],
+      paths,
+    };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /** One line for the OpenAPI document. */
+    summary?: string;
+    consumes?: string[];
+  }
+}

@@ -1,0 +1,134 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { FakescopeError } from '../../errors.js';
+import { probe } from '../../ingest/index.js';
+import { displayInput } from '../../ingest/input-policy.js';
+import type { AnalysisManager } from '../analyses.js';
+import { newAnalysisId } from '../analyses.js';
+import type { AnalysisStore } from '../store.js';
+import type { Resolver } from '../url-policy.js';
+import { checkStreamUrl } from '../url-policy.js';
+import { AlertList, AnalysisInfo, AnalysisList, CreateUrlBody, ErrorBody } from '../wire.js';
+
+export interface AnalysesRouteDeps {
+  readonly config: Config;
+  readonly manager: AnalysisManager;
+  readonly store: AnalysisStore;
+  readonly resolver?: Resolver;
+}
+
+const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+const DetectorsQuery = Type.Object({ detectors: Type.Optional(Type.String()), key: Type.Optional(Type.String()) });
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody };
+
+const splitDetectors = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** Create (upload or URL), list, get, stop analyses; download reports, frames and alerts. */
+export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): void {
+  const { config, manager, store } = deps;
+  const limits = config.server.upload;
+
+  app.post<{ Querystring: { detectors?: string } }>(
+    '/api/analyses/upload',
+    {
+      schema: { summary: 'Analyse an uploaded video (multipart/form-data, one file field)', consumes: ['multipart/form-data'], querystring: DetectorsQuery, response: { 201: AnalysisInfo, ...errors } },
+    },
+    async (req, reply) => {
+      const id = newAnalysisId();
+      const path = store.uploadPath(id);
+      let name = 'upload';
+      try {
+        const part = await req.file({ limits: { fileSize: limits.maxBytes, files: 1 } });
+        if (!part) throw new FakescopeError('E_BAD_REQUEST', 'no file in the upload (send multipart/form-data with one file field)');
+        name = part.filename || 'upload';
+        await pipeline(part.file, createWriteStream(path));
+        if (part.file.truncated) throw tooLarge(limits.maxBytes);
+        const media = await probe(path);
+        if (media.durationMs !== null && media.durationMs > limits.maxDurationS * 1000) {
+          throw new FakescopeError('E_TOO_LONG', `${name}: ${(media.durationMs / 1000).toFixed(1)} s of video is longer than the ${limits.maxDurationS} s allowed`);
+        }
+        const detectors = splitDetectors(req.query.detectors);
+        const info = await manager.create({ id, kind: 'upload', input: path, display: name, ...(detectors ? { detectors } : {}) });
+        return reply.code(201).send(info);
+      } catch (e) {
+        store.removeUpload(id);
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limits.maxBytes);
+        if ((e as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new FakescopeError('E_BAD_REQUEST', 'send the video as multipart/form-data');
+        throw renameInput(e, path, name);
+      }
+    },
+  );
+
+  app.post<{ Body: CreateUrlBody }>(
+    '/api/analyses/url',
+    { schema: { summary: 'Analyse a stream or file URL (http(s), HLS, RTMP, RTSP)', body: CreateUrlBody, response: { 201: AnalysisInfo, ...errors } } },
+    async (req, reply) => {
+      const url = await checkStreamUrl(req.body.url, config.server.urls, deps.resolver);
+      const info = await manager.create({ kind: 'url', input: url, display: displayInput(url), ...(req.body.detectors ? { detectors: req.body.detectors } : {}) });
+      return reply.code(201).send(info);
+    },
+  );
+
+  app.get('/api/analyses', { schema: { summary: 'All analyses, newest first', response: { 200: AnalysisList } } }, async () => ({ analyses: manager.list() }));
+
+  app.get<{ Params: { id: string } }>('/api/analyses/:id', { schema: { summary: 'One analysis', params: IdParams, response: { 200: AnalysisInfo, 404: ErrorBody } } }, async (req) =>
+    found(manager.get(req.params.id), req.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>('/api/analyses/:id/stop', { schema: { summary: 'Stop a running analysis (its report so far is kept)', params: IdParams, response: { 202: AnalysisInfo, 404: ErrorBody } } }, async (req, reply) =>
+    reply.code(202).send(manager.stop(req.params.id)),
+  );
+
+  app.get<{ Params: { id: string } }>('/api/analyses/:id/alerts', { schema: { summary: 'Alert events of an analysis', params: IdParams, response: { 200: AlertList, 404: ErrorBody } } }, async (req) => {
+    found(manager.get(req.params.id), req.params.id);
+    return { alerts: store.alerts(req.params.id) };
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/analyses/:id/report',
+    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams } },
+    async (req, reply) => {
+      found(manager.get(req.params.id), req.params.id);
+      const live = manager.live(req.params.id);
+      if (live) return reply.header('x-fakescope-partial', 'true').type('application/json').send(JSON.stringify(liveSnapshot(live)));
+      const r = store.reportPath(req.params.id);
+      if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no report yet`);
+      return reply
+        .header('x-fakescope-partial', String(r.partial))
+        .header('content-disposition', `attachment; filename="fakescope-${req.params.id}.json"`)
+        .type('application/json')
+        .send(createReadStream(r.path));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/analyses/:id/frames', { schema: { summary: 'Frame results as NDJSON, one line per analysed frame', params: IdParams } }, async (req, reply) => {
+    found(manager.get(req.params.id), req.params.id);
+    const p = store.framesPath(req.params.id);
+    if (!p) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no frames`);
+    return reply.type('application/x-ndjson').send(createReadStream(p));
+  });
+}
+
+function liveSnapshot(live: NonNullable<ReturnType<AnalysisManager['live']>>): unknown {
+  return live.snapshot();
+}
+
+function found<T>(v: T | null, id: string): T {
+  if (v === null) throw new FakescopeError('E_NOT_FOUND', `no analysis ${id}`);
+  return v;
+}
+
+function tooLarge(max: number): FakescopeError {
+  return new FakescopeError('E_TOO_LARGE', `the upload is larger than ${max} bytes (server.upload.maxBytes)`);
+}
+
+/** Input errors name the temporary path; clients know the file by its upload name. */
+function renameInput(e: unknown, path: string, name: string): unknown {
+  if (e instanceof FakescopeError && e.message.includes(path)) {
+    return new FakescopeError(e.code, e.message.split(path).join(name), { cause: e });
+  }
+  return e;
+}

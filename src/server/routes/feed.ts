@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import type { AnalysisManager } from '../analyses.js';
+import { FeedClient } from '../feed-client.js';
+import { CLOSE, ClientMsg, WIRE_VERSION } from '../wire.js';
+
+const FeedQuery = Type.Object({ since: Type.Optional(Type.Integer({ minimum: -1 })), key: Type.Optional(Type.String()) });
+
+/**
+ * GET /api/analyses/:id/feed (WebSocket). The server sends `hello`, then replays every message
+ * after `?since=` (default -1: everything still in the replay buffer), then live messages. The
+ * client may send `resume` (replay again from a sequence number) and `ping`. Anything else closes
+ * the socket with 4400 after an `error` message; the server and the analysis carry on.
+ */
+export function feedRoutes(app: FastifyInstance, deps: { config: Config; manager: AnalysisManager }): void {
+  const { manager, config } = deps;
+  app.get<{ Params: { id: string }; Querystring: { since?: number } }>(
+    '/api/analyses/:id/feed',
+    { websocket: true, schema: { summary: 'Live feed of one analysis (WebSocket; messages: ServerMsg / ClientMsg in wire.ts)', querystring: FeedQuery } },
+    (socket, req) => {
+      const client = new FeedClient(socket, config.server.feed);
+      const id = (req.params as { id: string }).id;
+      const live = manager.live(id);
+      if (!live) {
+        const info = manager.get(id);
+        if (!info) {
+          client.send({ v: WIRE_VERSION, type: 'error', code: 'E_NOT_FOUND', message: `no analysis ${id}` });
+          client.close(CLOSE.notFound, 'no such analysis');
+          return;
+        }
+        // Finished: the hello carries the final state; the report is at /report.
+        client.send({ v: WIRE_VERSION, type: 'hello', analysis: info, lastSeq: -1, detectors: [] });
+        client.close(CLOSE.finished, `analysis ${info.status}`);
+        return;
+      }
+      live.attach(client, req.query.since ?? -1);
+      socket.on('message', (data, isBinary) => {
+        let msg: unknown = null;
+        try {
+          msg = isBinary ? null : JSON.parse(String(data));
+        } catch {
+          msg = null;
+        }
+        if (!Value.Check(ClientMsg, msg)) {
+          client.send({ v: WIRE_VERSION, type: 'error', code: 'E_BAD_MESSAGE', message: 'expected a JSON ClientMsg ({"v":1,"type":"resume","since":N} or {"v":1,"type":"ping"})' });
+          client.close(CLOSE.badMessage, 'malformed message');
+          return;
+        }
+        if (msg.type === 'resume') live.resume(client, msg.since);
+      });
+      socket.on('close', () => live.detach(client));
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import { Type } from '@sinclair/typebox';
+
+/**
+ * The `server` section of the one config schema (`src/config.ts` includes it). Defaults make
+ * `npm start` work with nothing else set up: loopback only, no API key, data in ./fakescope-data.
+ */
+const Upload = Type.Object(
+  {
+    maxBytes: Type.Integer({ minimum: 1, default: 512 * 1024 * 1024, description: 'Largest accepted upload, bytes (larger: 413).' }),
+    maxDurationS: Type.Number({ exclusiveMinimum: 0, default: 1800, description: 'Longest accepted upload, seconds of video (longer: 422).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Urls = Type.Object(
+  {
+    allowedSchemes: Type.Array(
+      Type.Union([
+        Type.Literal('http'),
+        Type.Literal('https'),
+        Type.Literal('rtmp'),
+        Type.Literal('rtmps'),
+        Type.Literal('rtsp'),
+        Type.Literal('rtsps'),
+        Type.Literal('srt'),
+        Type.Literal('udp'),
+      ]),
+      { default: ['http', 'https', 'rtmp', 'rtmps', 'rtsp', 'rtsps'], description: 'URL schemes a client may ask the server to open.' },
+    ),
+    allowPrivateAddresses: Type.Boolean({
+      default: false,
+      description: 'Allow URLs whose host resolves to loopback, private, link-local or other non-public addresses.',
+    }),
+    resolveTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'DNS resolution timeout for stream URLs.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Feed = Type.Object(
+  {
+    replayMessages: Type.Integer({ minimum: 1, default: 600, description: 'Messages kept per analysis for resume after reconnect (overlays excluded).' }),
+    overlayEveryMs: Type.Integer({ minimum: 0, default: 500, description: 'Minimum media time between two overlay images; 0 disables overlays.' }),
+    overlayFormat: Type.Union([Type.Literal('jpeg'), Type.Literal('webp')], { default: 'jpeg', description: 'Overlay image format.' }),
+    overlayQuality: Type.Integer({ minimum: 1, maximum: 100, default: 70, description: 'Overlay JPEG/WebP quality.' }),
+    lagBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Socket buffered bytes above which overlays are dropped for that client (it is sent a lagging notice).' }),
+    maxBufferedBytes: Type.Integer({ minimum: 4096, default: 8 * 1024 * 1024, description: 'Socket buffered bytes above which a client is disconnected (close 4008).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Alerts = Type.Object(
+  {
+    windowFrames: Type.Integer({ minimum: 3, default: 120, description: 'Frames in the rolling epistemic baseline per track and detector.' }),
+    minBaselineFrames: Type.Integer({ minimum: 3, default: 15, description: 'Baseline frames needed before alerts can open.' }),
+    openZ: Type.Number({ exclusiveMinimum: 0, default: 4, description: 'Robust z-score ((x − median) / (1.4826·MAD)) that opens an alert.' }),
+    closeZ: Type.Number({ minimum: 0, default: 2, description: 'Robust z-score below which an open alert closes (hysteresis).' }),
+    minScale: Type.Number({ exclusiveMinimum: 0, default: 0.005, description: 'Floor of the robust scale, nats (a flat baseline does not make every wiggle a spike).' }),
+    minDurationMs: Type.Integer({ minimum: 0, default: 300, description: 'A spike must last this long (media time) to open an alert.' }),
+    closeAfterMs: Type.Integer({ minimum: 0, default: 300, description: 'An alert closes after this long below closeZ.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Webhook = Type.Object(
+  {
+    url: Type.String({ description: 'http(s) URL that receives alert events as JSON POSTs.' }),
+    secret: Type.String({ default: '', description: 'HMAC-SHA256 key; the hex signature is sent as X-Fakescope-Signature: sha256=<hex>.' }),
+  },
+  { additionalProperties: false },
+);
+
+const Webhooks = Type.Object(
+  {
+    targets: Type.Array(Webhook, { default: [], description: 'Webhook receivers of alert events.' }),
+    maxQueue: Type.Integer({ minimum: 1, default: 200, description: 'Pending deliveries per target; the oldest is dropped (and counted) beyond this.' }),
+    maxAttempts: Type.Integer({ minimum: 1, default: 5, description: 'Attempts per delivery.' }),
+    backoffMs: Type.Integer({ minimum: 1, default: 500, description: 'First retry delay; doubles per attempt.' }),
+    timeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Per-attempt request timeout.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ServerConfigSchema = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', description: 'Listen address.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Listen port (0: any free port).' }),
+    apiKeys: Type.Array(Type.String({ minLength: 8 }), {
+      default: [],
+      description: 'Accepted API keys (header X-API-Key, or ?key= on WebSockets and downloads); empty: no authentication.',
+    }),
+    dataDir: Type.String({ default: 'fakescope-data', description: 'Where analyses, uploads, alerts and reports are stored.' }),
+    maxActiveAnalyses: Type.Integer({ minimum: 1, default: 8, description: 'Analyses running at once; more are refused with 503.' }),
+    checkpointMs: Type.Integer({ minimum: 100, default: 5000, description: 'How often a running analysis saves its partial report.' }),
+    upload: Upload,
+    urls: Urls,
+    feed: Feed,
+    alerts: Alerts,
+    webhooks: Webhooks,
+  },
+  { additionalProperties: false, default: {} },
+);

@@ -1,0 +1,167 @@
+/* global document, setInterval */
+import * as api from './api.js';
+import { Timeline } from './chart.js';
+import { Feed } from './feed.js';
+import { renderAlerts, renderList, renderReport, renderVerdict } from './views.js';
+import { startWebcam } from './webcam.js';
+
+/** The page: forms, the analysis list, and the live view of the selected analysis. */
+const $ = (id) => document.getElementById(id);
+const state = { selected: null, feed: null, alerts: new Map(), frames: 0, webcam: null };
+const timeline = new Timeline($('chart'), $('chart-legend'));
+
+$('api-key').value = api.apiKey();
+$('api-key').addEventListener('change', (e) => {
+  api.setApiKey(e.target.value.trim());
+  void refreshList();
+});
+
+function showError(e) {
+  const p = $('form-error');
+  p.hidden = !e;
+  p.textContent = e ? e.message : '';
+}
+
+$('upload-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const file = $('upload-file').files[0];
+  if (!file) return showError(new Error('choose a video file first'));
+  showError(null);
+  try {
+    select(await api.uploadVideo(file));
+  } catch (err) {
+    showError(err);
+  }
+});
+
+$('url-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  showError(null);
+  try {
+    select(await api.analyseUrl($('url-input').value.trim()));
+  } catch (err) {
+    showError(err);
+  }
+});
+
+$('webcam-start').addEventListener('click', async () => {
+  showError(null);
+  try {
+    $('webcam-preview').hidden = false;
+    $('overlay-empty').hidden = true;
+    state.webcam = await startWebcam($('webcam-preview'), (analysis) => select(analysis, true), showError);
+    $('webcam-start').hidden = true;
+    $('webcam-stop').hidden = false;
+  } catch (err) {
+    $('webcam-preview').hidden = true;
+    showError(err);
+  }
+});
+
+$('webcam-stop').addEventListener('click', () => {
+  state.webcam?.stop();
+  state.webcam = null;
+  $('webcam-start').hidden = false;
+  $('webcam-stop').hidden = true;
+});
+
+function select(analysis, keepPreview = false) {
+  state.feed?.close();
+  state.selected = analysis.id;
+  state.alerts = new Map();
+  state.frames = 0;
+  timeline.reset();
+  if (!keepPreview) $('webcam-preview').hidden = true;
+  $('overlay').hidden = true;
+  $('overlay-empty').hidden = keepPreview;
+  $('live-title').textContent = analysis.input;
+  $('report').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'The report appears when the analysis ends.' }));
+  $('lagging').hidden = true;
+  renderAlerts($('alert-list'), state.alerts);
+  showInfo(analysis);
+  if (['starting', 'running'].includes(analysis.status)) {
+    state.feed = new Feed(analysis.id, onMessage, () => void finished(analysis.id));
+  } else {
+    void finished(analysis.id);
+  }
+  void refreshList();
+}
+
+function showInfo(info) {
+  $('stat-status').textContent = info.status;
+  $('stat-frames').textContent = String(info.frames);
+  $('stat-alerts').textContent = String(info.alerts);
+  renderVerdict($('verdict'), $('verdict-reason'), info.verdict);
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'hello':
+    case 'status':
+      showInfo(msg.analysis);
+      if (msg.type === 'status') void refreshList();
+      break;
+    case 'frame':
+      state.frames++;
+      timeline.addFrame(msg.frame);
+      $('stat-frames').textContent = String(state.frames);
+      $('stat-faces').textContent = String(msg.frame.faces.length);
+      $('stat-time').textContent = `${(msg.frame.ptsMs / 1000).toFixed(1)} s`;
+      renderVerdict($('verdict'), $('verdict-reason'), msg.verdict);
+      break;
+    case 'overlay':
+      $('overlay').src = `data:image/${msg.format};base64,${msg.data}`;
+      $('overlay').hidden = false;
+      $('overlay-empty').hidden = true;
+      $('webcam-preview').hidden = true;
+      break;
+    case 'alert':
+      state.alerts.set(msg.alert.id, msg.alert);
+      timeline.addAlert(msg.alert);
+      renderAlerts($('alert-list'), state.alerts);
+      $('stat-alerts').textContent = String([...state.alerts.values()].length);
+      break;
+    case 'lagging':
+      $('lagging').hidden = false;
+      $('lagging').textContent = `Your connection is slow: ${msg.droppedOverlays} overlay image(s) skipped; frame data still arrives in full.`;
+      break;
+    case 'gap':
+      $('lagging').hidden = false;
+      $('lagging').textContent = `Reconnected: messages ${msg.missedFrom}–${msg.missedTo} were no longer available.`;
+      break;
+    default:
+      break;
+  }
+}
+
+async function finished(id) {
+  if (state.selected !== id) return;
+  try {
+    const [info, alerts, report] = await Promise.all([api.getAnalysis(id), api.getAlerts(id), api.getReport(id)]);
+    if (state.selected !== id) return;
+    showInfo(info);
+    for (const a of alerts) state.alerts.set(a.id, a);
+    renderAlerts($('alert-list'), state.alerts);
+    if (state.frames === 0 && report.frames) {
+      for (const f of report.frames) timeline.addFrame(f);
+      state.frames = report.frames.length;
+    }
+    for (const a of state.alerts.values()) timeline.addAlert(a);
+    renderReport($('report'), report, api.reportHref(id));
+  } catch (err) {
+    $('report').textContent = err.message;
+  }
+  void refreshList();
+}
+
+async function refreshList() {
+  try {
+    renderList($('analysis-list'), await api.listAnalyses(), state.selected, (a) => select(a));
+  } catch (err) {
+    renderList($('analysis-list'), [], null, () => undefined);
+    showError(err);
+  }
+}
+
+void refreshList();
+setInterval(() => void refreshList(), 5000);
