@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const registry = builtinRegistry();
   const app = buildApp(config, registry);
   await app.start();
-  const live = await createLiveServer({ app, appPerAnalysis: () => buildApp(config, registry) });
+  const live = await createLiveServer({ app });
   const base = await live.listen();
   const pubs: Publisher[] = [];
   const out: string[] = [];

@@ -37,8 +37,6 @@ export class AnalysisManager {
     private readonly deps: {
       config: Config;
       app: App;
-      /** When set, each analysis runs in its own App (own face detector and ONNX sessions), stopped when it ends. */
-      appPerAnalysis?: (() => App) | undefined;
       store: AnalysisStore;
       metrics: Metrics;
       webhooks: WebhookDispatcher;
@@ -66,8 +64,8 @@ export class AnalysisManager {
   /** Opens the input (probe, detectors) and starts the analysis; input errors are thrown. */
   async create(req: CreateRequest): Promise<AnalysisInfo> {
     const { config, store } = this.deps;
-    const app = this.deps.appPerAnalysis?.() ?? this.deps.app;
-    const own = app !== this.deps.app;
+    // One App for all analyses: its ONNX sessions are shared (concurrent runs are safe).
+    const { app } = this.deps;
     if (this.activeCount >= config.server.maxActiveAnalyses) {
       throw new FakescopeError('E_BUSY', `${this.activeCount} analyses are running (server.maxActiveAnalyses); try again later`);
     }
@@ -80,9 +78,6 @@ export class AnalysisManager {
         keepFrames: req.kind === 'upload',
         ...(req.detectors ? { detectors: req.detectors } : {}),
       });
-    } catch (e) {
-      if (own) await app.stop();
-      throw e;
     } finally {
       this.opening--;
     }
@@ -106,10 +101,9 @@ export class AnalysisManager {
     const session = new LiveAnalysis(info, analysis, this.deps);
     this.running.set(id, session);
     this.stored.set(id, info);
-    void session.finished().then(async () => {
+    void session.finished().then(() => {
       this.stored.set(id, session.info);
       this.running.delete(id);
-      if (own) await app.stop();
     });
     session.start();
     return session.info;

@@ -24,7 +24,7 @@ export async function serve(args: ServeArgs): Promise<number> {
   const registry = builtinRegistry();
   const app = buildApp(config, registry);
   await app.start(); // fails early on a bad face model or execution provider
-  const live = await createServer({ app, appPerAnalysis: () => buildApp(config, registry), logger: true });
+  const live = await createServer({ app, logger: true });
   const url = await live.listen();
   process.stderr.write(`fakescope: serving on ${url}${config.server.apiKeys.length ? ' (API key required)' : ''}\n`);
   await new Promise<void>((resolve) => {

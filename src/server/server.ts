@@ -24,12 +24,6 @@ import { WebhookDispatcher } from './webhooks.js';
 export interface ServerOptions {
   /** The composition root's app (config included); the server owns neither its start nor stop. */
   readonly app: App;
-  /**
-   * Gives each analysis its own App. Needed while the face detector shares one input buffer across
-   * concurrent calls (concurrent analyses in one App corrupt each other's face detections; see
-   * docs/server.md); `serve` sets it.
-   */
-  readonly appPerAnalysis?: () => App;
   readonly logger?: boolean;
   /** DNS resolver for the URL policy (tests). */
   readonly resolver?: Resolver;
@@ -58,7 +52,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   const store = new AnalysisStore(resolve(sc.dataDir));
   const metrics = new Metrics();
   const webhooks = new WebhookDispatcher({ ...sc.webhooks, onOutcome: (outcome) => metrics.webhooks.inc({ outcome }) });
-  const manager = new AnalysisManager({ config, app, appPerAnalysis: options.appPerAnalysis, store, metrics, webhooks });
+  const manager = new AnalysisManager({ config, app, store, metrics, webhooks });
   const openapi = new OpenApiCollector();
 
   // Unknown body fields are refused, not silently stripped (fastify's default removes them).

@@ -33,7 +33,7 @@ export async function startServer(
   const config = testConfig(dataDir, opts.server, opts.rest);
   const registry = opts.registry ?? builtinRegistry();
   const app = buildApp(config, registry);
-  const live = await createServer({ app, appPerAnalysis: () => buildApp(config, registry), ...(opts.resolver ? { resolver: opts.resolver } : {}) });
+  const live = await createServer({ app, ...(opts.resolver ? { resolver: opts.resolver } : {}) });
   const url = opts.listen === false ? '' : await live.listen();
   return {
     live,
