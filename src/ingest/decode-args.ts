@@ -27,7 +27,15 @@ export interface DecodePlan {
   readonly realtime?: boolean;
   /** Log per-frame timestamps on stderr (showinfo); off for pure decode benchmarks. */
   readonly timestamps?: boolean;
+  /**
+   * Live network input: start fast. ffmpeg's default probing reads ~5 s of an MPEG-TS stream
+   * before the first frame, and that delay then stays for the whole stream.
+   */
+  readonly lowLatency?: boolean;
 }
+
+/** Input options that make ffmpeg start on a live stream after ~0.5 s instead of ~5 s. */
+export const LOW_LATENCY_INPUT = ['-fflags', 'nobuffer', '-probesize', '500000', '-analyzeduration', '500000'] as const;
 
 /** The argv after the ffmpeg program name, for one decode. */
 export function decodeArgs(plan: DecodePlan): string[] {
@@ -44,6 +52,7 @@ export function decodeArgs(plan: DecodePlan): string[] {
     '-protocol_whitelist',
     plan.protocolWhitelist,
     ...(plan.realtime ? ['-re'] : []),
+    ...(plan.lowLatency ? LOW_LATENCY_INPUT : []),
     '-i',
     plan.ffmpegInput,
     ...(plan.streamIndex !== null ? ['-map', `0:${plan.streamIndex}`] : []),

@@ -27,6 +27,7 @@ export async function openSource(input: string, opts: SourceOptions): Promise<Vi
     height,
     ...(o.fps !== undefined ? { fps: o.fps } : {}),
     realtime: live && kind.kind === 'file' && !isHlsPlaylist(kind),
+    lowLatency: live && kind.kind !== 'file' && !isHlsPlaylist(kind),
   });
   const stats: SourceStats = { decoded: 0, emitted: 0, dropped: 0 };
   const config = {

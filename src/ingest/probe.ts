@@ -4,7 +4,8 @@ import { FakescopeError } from '../errors.js';
 import { classifyFailure } from './ffmpeg-errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
 import type { InputKind } from './input-policy.js';
-import { classifyInput, displayInput, ffmpegInput, protocolWhitelist } from './input-policy.js';
+import { classifyInput, displayInput, ffmpegInput, isHlsPlaylist, isLiveByDefault, protocolWhitelist } from './input-policy.js';
+import { LOW_LATENCY_INPUT } from './decode-args.js';
 import type { CheckedMedia } from './media-checks.js';
 import { checkProbe, looksLikeText } from './media-checks.js';
 import { parseProbeOutput } from './probe-parse.js';
@@ -46,6 +47,8 @@ export async function probeInput(input: string, opts: ProbeOptions = {}): Promis
   const ffInput = ffmpegInput(kind, absolute);
   const program = opts.ffprobePath ?? 'ffprobe';
   const args = ['-v', 'error', '-hide_banner', '-protocol_whitelist', protocolWhitelist(kind)];
+  // A live stream is probed like it is decoded: briefly (see decode-args.ts).
+  if (kind.kind === 'url' && isLiveByDefault(kind) && !isHlsPlaylist(kind)) args.push(...LOW_LATENCY_INPUT);
   args.push('-print_format', 'json', '-show_format', '-show_streams', ffInput);
   const stdout = await runProbe(program, args, opts.timeoutMs ?? 15_000, display, ffInput, absolute);
   let json: unknown;

@@ -17,6 +17,14 @@ describe('decodeArgs', () => {
     expect(args).toContain('-nostdin');
   });
 
+  it('starts a live network stream after a short probe, and only then', () => {
+    const live = decodeArgs({ ...plan, ffmpegInput: 'udp://127.0.0.1:1234', lowLatency: true });
+    expect(after(live, '-probesize')).toBe('500000');
+    expect(after(live, '-fflags')).toBe('nobuffer');
+    expect(live.indexOf('-probesize')).toBeLessThan(live.indexOf('-i'));
+    expect(decodeArgs(plan)).not.toContain('-probesize');
+  });
+
   it('never seeks on the input side', () => {
     expect(decodeArgs({ ...plan, fps: 5 })).not.toContain('-ss');
   });
