@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const decode = await decodeOnly(clip.path, { analysisWidth: WIDTH });
   const decodeFps = decode.frames / (decode.ms / 1000);
 
-  const app = buildApp(parseConfig({ analysis: { width: WIDTH } }), builtinRegistry());
+  const app = buildApp(parseConfig({ analysis: { width: WIDTH }, detectors: [] }), builtinRegistry());
   await app.start();
   const analysis = await app.analyze(clip.path, { keepFrames: false });
   const t0 = performance.now();

@@ -81,7 +81,10 @@ export const ConfigSchema = Type.Object(
     analysis: Analysis,
     faces: Faces,
     runtime: Runtime,
-    detectors: Type.Array(DetectorEntry, { default: [], description: 'Detectors to run on tracked faces.' }),
+    detectors: Type.Array(DetectorEntry, {
+      default: [{ type: 'rppg' }, { type: 'blind', model: 'blind-mobilenet-mcd' }],
+      description: 'Detectors to run on tracked faces (each entry: `type` plus that detector\'s options; see docs/rppg.md and docs/blind.md).',
+    }),
     verdict: Verdict,
     server: ServerConfigSchema,
   },

@@ -196,7 +196,9 @@ const dirs = args.length
   ? args.map((a) => resolve(a))
   : readdirSync(modelsDir)
       .map((d) => join(modelsDir, d))
-      .filter((d) => existsSync(join(d, 'manifest.json')));
+      .filter((d) => existsSync(join(d, 'manifest.json')))
+      // Blind models only; other kinds (models/rppg) have their own checks in test/detectors/.
+      .filter((d) => JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')).kind === 'blind');
 if (dirs.length === 0) {
   console.error('no model folders with manifest.json found');
   process.exit(1);

@@ -15,10 +15,11 @@ export function formatSummary(r: Report): string {
   lines.push(`faces: found on ${s.framesWithFaces}/${s.frames} frames, ${s.tracks} track(s), at most ${s.maxFacesPerFrame} at once`);
   const names = Object.keys(r.detectors);
   if (names.length === 0) lines.push('detectors: none configured');
+  const width = Math.max(0, ...names.map((n) => n.length));
   for (const name of names) {
     const d = r.detectors[name]!;
     const score = d.uncertainty ? formatScore(d.uncertainty) : 'no answer';
-    lines.push(`  ${name.padEnd(14)} ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient)`);
+    lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient)`);
   }
   const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';
   lines.push(`verdict: ${s.verdict.toUpperCase()} — ${p}; ${s.reason}`);

@@ -1,8 +1,9 @@
 import { blindRegistration } from './blind/index.js';
 import type { DetectorRegistry } from './registry.js';
 import { createRegistry } from './registry.js';
+import { rppgRegistration } from './rppg/index.js';
 
 /** Every detector fakescope ships, by config `type`. A new detector folder adds its entry here. */
 export function builtinRegistry(): DetectorRegistry {
-  return createRegistry([blindRegistration]);
+  return createRegistry([rppgRegistration, blindRegistration]);
 }

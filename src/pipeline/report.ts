@@ -133,7 +133,8 @@ export class ReportBuilder {
       t.stats.set(name, list);
     } else {
       acc.insufficient++;
-      const reason = out.reason ?? 'unspecified';
+      // Counted without numbers in brackets ("window filling (40 %)" → "window filling").
+      const reason = (out.reason ?? 'unspecified').replace(/\s*\([^)]*\d[^)]*\)/g, '');
       acc.reasons.set(reason, (acc.reasons.get(reason) ?? 0) + 1);
     }
   }

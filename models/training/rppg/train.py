@@ -8,10 +8,14 @@ Data: the windows written by scripts/rppg-dataset.ts (split by clip there). Trai
 stopping and temperature on `val`, metrics on `test`; `edge` (the AR-filter clip) and `dev-fake`
 (the development fakes) are only evaluated.
 
-Sample weights: every window of a (stratum, label) cell weighs n_stratum / (2 n_cell), where the
-stratum is whether the window passed the pulse quality gates ('clear') or not ('unclear'). Within
-each stratum the two classes then weigh the same, so "no clear pulse" alone carries no class
-prior: the model must find other evidence or stay near 0.5.
+Sample weights, per split: first every (clip, variant, manipulation) group gets the same total
+weight (a 33-s clip must not outweigh a 5-s one); each manipulation then gets its share
+(MANIPULATION_SHARES, with the reasons); then the two classes are made to weigh the same, over
+the split and again within each pulse-quality stratum ('clear': the window passed the quality
+gates; 'unclear': it did not) that holds at least 20 windows of each class. In practice
+that is the 'unclear' stratum: "no clear pulse" alone then carries no class prior, and the model
+must find other evidence or stay near 0.5. Clear windows are few and nearly all real; they keep
+that natural mix (a clear, coherent pulse is evidence of a real face).
 
 MC dropout: the dropout mask is a graph input (`noise` [N, T, D]: 0 or 1/(1-p)), never an in-graph
 random op (ONNX Runtime deletes exported Dropout, see ../shared/notes/mc-dropout-onnx.md). Training
@@ -40,19 +44,33 @@ def parse_args():
     p.add_argument('--data', default=os.path.join(ROOT, 'models/training/cache/rppg/dataset'))
     p.add_argument('--out', default=os.path.join(ROOT, 'models/rppg'))
     p.add_argument('--seed', type=int, default=1)
-    p.add_argument('--epochs', type=int, default=30)
-    p.add_argument('--patience', type=int, default=6)
+    p.add_argument('--epochs', type=int, default=20)
+    p.add_argument('--patience', type=int, default=5)
     p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--lr', type=float, default=2e-3)
-    p.add_argument('--weight-decay', type=float, default=1e-3)
-    p.add_argument('--dropout', type=float, default=0.3)
+    p.add_argument('--lr', type=float, default=1e-3)
+    p.add_argument('--weight-decay', type=float, default=1e-2)
+    p.add_argument('--dropout', type=float, default=0.5)
+    p.add_argument('--row-drop', type=int, default=4, help='augmentation: blank up to this many cell rows')
     p.add_argument('--samples', type=int, default=32, help='MC samples for evaluation and the manifest default')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--no-export', action='store_true')
+    p.add_argument('--export-only', action='store_true', help='re-export the saved checkpoint and result (no training)')
     return p.parse_args()
 
 
 # ---------------------------------------------------------------- data
+
+# Total weight of each manipulation within a split (before class balancing; the two classes sum to
+# 9 each). 'frame-replace' and 'frame-blend' put a real (donor) face's colour changes in the
+# target's place: the classifier cannot tell them from real windows when the pulse is weak, and
+# the held-out test split shows it. Giving them together the weight of the unmanipulated real
+# windows makes "no anomaly found" read as about 0.5 (uncertain) instead of "real": absence of an
+# rPPG anomaly is weak evidence. 'noise-floor' (real) and 'incoherent-texture' (fake) share one
+# perturbation model and weigh the same, so their overlap reads as 0.5 too.
+MANIPULATION_SHARES = {
+    'none': 8.0, 'noise-floor': 1.0,
+    'frame-replace': 3.0, 'frame-blend': 3.0, 'incoherent-texture': 1.0, 'smoothed-skin': 1.0, 'resynth-pulse': 1.0,
+}
 
 class Data:
     def __init__(self, folder):
@@ -80,17 +98,36 @@ class Data:
         with open(os.path.join(folder, 'index.json'), 'rb') as f:
             self.index_sha = hashlib.sha256(f.read()).hexdigest()
 
-    def _balance(self, mask):
+    def _balance(self, mask, min_per_class=20):
+        groups = {}
+        for i in np.where(mask)[0]:
+            groups.setdefault((self.clip[i], self.manip[i], self.variant[i]), []).append(i)
+        for members in groups.values():
+            self.weights[members] = 1.0 / len(members)
+        # Manipulation shares (see the module doc): the fakes that keep a plausible pulse weigh as
+        # much as the unmanipulated real windows, so that a window with no anomaly reads as ~0.5.
+        shares = dict(MANIPULATION_SHARES)
+        for m, share in shares.items():
+            sel = mask & (self.manip == m)
+            total = self.weights[sel].sum()
+            if total > 0:
+                self.weights[sel] *= share / total
+
+        def balance(sel):
+            cells = [sel & (self.labels == y) for y in (0, 1)]
+            totals = [self.weights[c].sum() for c in cells]
+            if min(totals) == 0:
+                return
+            for c, tot in zip(cells, totals):
+                self.weights[c] *= sum(totals) / 2 / tot
+
+        balance(mask)
+        # Then within each pulse-quality stratum that holds enough of both classes (in practice the
+        # 'unclear' one; clear windows are few and mostly real, and keep that natural mix).
         for stratum in (True, False):
             s = mask & (self.clear == stratum)
-            n_s = s.sum()
-            cells = [s & (self.labels == y) for y in (0, 1)]
-            counts = [c.sum() for c in cells]
-            for c, n in zip(cells, counts):
-                if n == 0:
-                    continue
-                # A stratum with one class only: its windows keep weight 1 (nothing to balance).
-                self.weights[c] = n_s / (2 * n) if min(counts) > 0 else 1.0
+            if min((s & (self.labels == 0)).sum(), (s & (self.labels == 1)).sum()) >= min_per_class:
+                balance(s)
         self.weights[mask] /= self.weights[mask].mean()
 
     def select(self, *splits):
@@ -137,6 +174,22 @@ class RppgNet(nn.Module):
 def masks(gen, n, t, width, rate):
     keep = (torch.rand(n, t, width, generator=gen) >= rate).float()
     return keep / (1 - rate)
+
+
+def drop_rows(maps, feats, gen, max_rows, valid_index):
+    """Blanks up to max_rows random cell rows per window (cells the skin test loses), updating the
+    valid-cell feature as the runtime would report it."""
+    if max_rows <= 0:
+        return maps, feats
+    n, r, _ = maps.shape
+    k = torch.randint(0, max_rows + 1, (n,), generator=gen)
+    scores = torch.rand(n, r, generator=gen)
+    rank = scores.argsort(dim=1).argsort(dim=1)
+    drop = rank < k[:, None]
+    valid = (maps.abs().sum(dim=2) > 0) & ~drop
+    maps = maps * (~drop).unsqueeze(2)
+    feats[:, valid_index] = valid.float().sum(dim=1) / r
+    return maps, feats
 
 
 def mirror_rows(maps, cols=4):
@@ -191,7 +244,7 @@ def ece(y, p, w=None, bins=15):
 
 
 def binary_entropy(p):
-    p = np.clip(p, 1e-12, 1 - 1e-12)
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1 - 1e-12)
     return -(p * np.log(p) + (1 - p) * np.log(1 - p))
 
 
@@ -263,7 +316,8 @@ def train(args, data):
             m = torch.from_numpy(data.maps[b])
             flip = torch.rand(len(b), generator=gen) < 0.5
             m = torch.where(flip[:, None, None], mirror_rows(m), m)
-            f = torch.from_numpy(data.feats[b])
+            f = torch.from_numpy(data.feats[b]).clone()
+            m, f = drop_rows(m, f, gen, args.row_drop, data.index['features'].index('valid_cells'))
             y = torch.from_numpy(data.labels[b])
             w = torch.from_numpy(data.weights[b])
             noise = masks(gen, len(b), 1, model.feature_width, args.dropout)
@@ -424,6 +478,8 @@ def export(model, data, args, out_dir):
     onnx.checker.check_model(m)
     ops = {n.op_type for n in m.graph.node}
     assert not ops & {'Dropout', 'RandomUniform', 'RandomUniformLike', 'RandomNormal', 'RandomNormalLike', 'Bernoulli'}, ops
+    # torch.onnx.export restores the wrapper's (training) mode afterwards, recursively: back to eval.
+    wrapped.eval()
     ppg, feats, noise = closed_form_inputs(2, 4, rows, cols, nf, width, args.dropout)
     with torch.no_grad():
         ref = wrapped(torch.from_numpy(ppg), torch.from_numpy(feats), torch.from_numpy(noise)).numpy()
@@ -442,36 +498,47 @@ def export(model, data, args, out_dir):
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
-    t_start = time.time()
+    cache = os.path.join(ROOT, 'models/training/cache/rppg')
+    ckpt = os.path.join(cache, 'best.pt')
+    out_json = os.path.join(cache, 'train-result.json')
     data = Data(args.data)
-    print(f'{len(data.labels)} windows; train {len(data.select("train"))}, val {len(data.select("val"))}, test {len(data.select("test"))}', flush=True)
-    model, history, best_epoch = train(args, data)
-    train_seconds = time.time() - t_start
-    va = data.select('val')
-    lv = predict_logits(model, data, va, args.samples, args.dropout, seed=args.seed + 3000)
-    temperature = fit_temperature(lv, data.labels[va], data.weights[va])
-    print(f'temperature {temperature:.3f}')
-    report = evaluate(model, data, args, temperature)
-    t = report['test']
-    print(f"test: auc {t['auc']:.3f}  acc {t['accuracy']:.3f}  ece {t['ece_before']:.3f} -> {t['ece_after']:.3f}")
-    params = sum(p.numel() for p in model.parameters())
-    result = {
-        'args': vars(args), 'history': history, 'best_epoch': best_epoch, 'temperature': temperature,
-        'report': report, 'parameters': params, 'train_seconds': train_seconds,
-        'torch': torch.__version__, 'python': platform.python_version(), 'index_sha256': data.index_sha,
-        'dataset': {k: data.index[k] for k in ('seed', 'realHopSec', 'fakeHopSec', 'mapRows', 'mapCols', 'features', 'windowOptions', 'clips')},
-    }
-    os.makedirs(args.out, exist_ok=True)
-    if not args.no_export:
-        result['export'] = export(model, data, args, args.out)
-    out_json = os.path.join(ROOT, 'models/training/cache/rppg/train-result.json')
+    if args.export_only:
+        with open(out_json) as f:
+            result = json.load(f)
+        saved = argparse.Namespace(**result['args'])
+        model = RppgNet(data.feats.shape[1], saved.dropout)
+        model.load_state_dict(torch.load(ckpt))
+        assert result['index_sha256'] == data.index_sha, 'the dataset changed since training'
+        result['export'] = export(model, data, saved, args.out)
+    else:
+        t_start = time.time()
+        print(f'{len(data.labels)} windows; train {len(data.select("train"))}, val {len(data.select("val"))}, test {len(data.select("test"))}', flush=True)
+        model, history, best_epoch = train(args, data)
+        train_seconds = time.time() - t_start
+        torch.save(model.state_dict(), ckpt)
+        va = data.select('val')
+        lv = predict_logits(model, data, va, args.samples, args.dropout, seed=args.seed + 3000)
+        temperature = fit_temperature(lv, data.labels[va], data.weights[va])
+        print(f'temperature {temperature:.3f}')
+        report = evaluate(model, data, args, temperature)
+        t = report['test']
+        print(f"test: auc {t['auc']:.3f}  acc {t['accuracy']:.3f}  ece {t['ece_before']:.3f} -> {t['ece_after']:.3f}")
+        result = {
+            'args': vars(args), 'history': history, 'best_epoch': best_epoch, 'temperature': temperature,
+            'report': report, 'parameters': sum(p.numel() for p in model.parameters()), 'feature_width': model.feature_width,
+            'train_seconds': train_seconds, 'torch': torch.__version__, 'python': platform.python_version(),
+            'index_sha256': data.index_sha,
+            'dataset': {k: data.index[k] for k in ('seed', 'realHopSec', 'fakeHopSec', 'mapRows', 'mapCols', 'features', 'windowOptions', 'clips')},
+        }
+        if not args.no_export:
+            os.makedirs(args.out, exist_ok=True)
+            result['export'] = export(model, data, args, args.out)
     with open(out_json, 'w') as f:
         json.dump(result, f, indent=1)
-    if not args.no_export:
+    if 'export' in result:
         sys.path.insert(0, HERE)
         from card import write_manifest_and_card
         write_manifest_and_card(result, args.out)
-    print(f'done in {time.time() - t_start:.0f} s')
 
 
 if __name__ == '__main__':

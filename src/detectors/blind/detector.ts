@@ -42,7 +42,8 @@ export function createBlindDetector(model: BlindModel, session: ort.InferenceSes
     const n = input.faces.length;
     const image = new Float32Array(n * 3 * s * s);
     input.faces.forEach((f, i) => writeAlignedInput(input.frame, f.landmarks, model.input, image, i, scratch));
-    const rng = createPrng(deriveSeed(ctx.seed, o.name, input.frame.streamId, input.frame.seq));
+    // Not keyed by stream id: the same clip gives the same answer from the CLI and the server.
+    const rng = createPrng(deriveSeed(ctx.seed, o.name, input.frame.seq));
     const feeds: Record<string, ort.Tensor> = { [model.input.name]: new ort.Tensor('float32', image, [n, 3, s, s]) };
     for (const spec of model.noise) {
       const data = deterministic ? meanNoise(spec, n, k) : sampleNoise(spec, n, k, rng);

@@ -54,7 +54,7 @@ async function create(seed: number, extra: Record<string, unknown> = {}) {
 /** The fake probabilities the tiny model must give for frame `seq`, faces in order. */
 function expectedProbabilities(seed: number, seq: number, faces: number, k: number): number[][] {
   const model = loadBlindModel('tiny-blind', FIXTURES);
-  const rng = createPrng(deriveSeed(seed, 'tiny', 'test', seq));
+  const rng = createPrng(deriveSeed(seed, 'tiny', seq));
   const noise = sampleNoise(model.noise[0]!, faces, k, rng);
   const f = RGB.map((v) => v / 255);
   const w = [2, -1, 0.5];

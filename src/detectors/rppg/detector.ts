@@ -1,0 +1,175 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
+import { deriveSeed } from '../mc/prng.js';
+import { type ScoreRequest, scoreWindows } from './classifier.js';
+import { type ClassifierInput, classifierInput, isScoreable } from './classifier-input.js';
+import { FaceSampler } from './face-sampler.js';
+import type { WindowFeatures } from './features.js';
+import { compileRegionLayout } from './layout.js';
+import { type RppgModel, loadRppgModel } from './model.js';
+import { createAnalysisContext } from './options.js';
+import { PulseWindow } from './window.js';
+
+/** The detector's settings (config entry of type `rppg`, schema in ./index.ts). */
+export interface RppgDetectorConfig {
+  readonly name?: string;
+  /** Model manifest; relative to the models folder. */
+  readonly model: string;
+  /** Monte Carlo samples per window. */
+  readonly samples: number;
+  /** Seconds between analyses (and classifier runs) of one track's window. */
+  readonly hopSec: number;
+  /** Score windows measured without a clear pulse (true), or report them as insufficient. */
+  readonly scoreUnclearPulse: boolean;
+}
+
+interface TrackState {
+  readonly sampler: FaceSampler;
+  readonly window: PulseWindow;
+  /** Windows analysed so far (seeds the MC masks of the next one). */
+  analysed: number;
+  latest: DetectorOutput;
+}
+
+const percent = (x: number): number => Math.floor(Math.max(0, Math.min(1, x)) * 10) * 10;
+
+/** Per-frame numbers of a window: heart rate, SNR, coherence and the rest, null when not measured. */
+export function windowMeasurements(f: WindowFeatures): Record<string, number | null> {
+  const r = f.regions;
+  return {
+    hrBpm: f.hrBpm,
+    snrDb: f.snrDb,
+    coherence: f.coherence,
+    cellAgreement: f.cellAgreement,
+    methodSpreadBpm: f.methodSpreadBpm,
+    validCells: f.state === 'filling' ? null : f.validCells,
+    windowFill: f.fill,
+    clearPulse: f.state === 'filling' ? null : f.state === 'ok' ? 1 : 0,
+    foreheadHrBpm: r?.forehead.hrBpm ?? null,
+    foreheadSnrDb: r?.forehead.snrDb ?? null,
+    leftCheekHrBpm: r?.leftCheek.hrBpm ?? null,
+    leftCheekSnrDb: r?.leftCheek.snrDb ?? null,
+    rightCheekHrBpm: r?.rightCheek.hrBpm ?? null,
+    rightCheekSnrDb: r?.rightCheek.snrDb ?? null,
+  };
+}
+
+/**
+ * Why a window gives no answer, in a few words. The classifier is not asked when the pulse could
+ * not be measured (window filling, face missing, too few skin cells, no signal in the band), nor,
+ * with `scoreUnclearPulse` off, when it was measured and no clear pulse was found.
+ */
+export function insufficientReason(f: WindowFeatures): string {
+  if (f.state === 'filling') {
+    const restarted = f.lastReset === 'face-lost' || f.lastReset === 'gap' ? ' after the face was lost' : '';
+    return `window filling${restarted} (${percent(f.fill)} %)`;
+  }
+  if (f.reasons.includes('face-missing')) return 'face missing';
+  if (f.reasons.includes('few-cells')) return `too few skin cells (${f.validCells})`;
+  if (f.reasons.includes('no-band-power')) return 'no signal in the heart-rate band';
+  return `no clear pulse (${f.reasons.join(', ')})`;
+}
+
+export function insufficientOutput(reason: string, measurements?: Record<string, number | null>): DetectorOutput {
+  return { state: 'insufficient', pFake: null, uncertainty: null, reason, ...(measurements ? { measurements } : {}) };
+}
+
+/**
+ * The biological detector: per face track, region colours every frame → a sliding pulse window
+ * (PulseWindow) analysed every `hopSec` → the PPG-map classifier with MC dropout. Every frame
+ * reports the result of the track's latest window, which ends on that frame or at most `hopSec`
+ * earlier, so it contains the frame.
+ */
+export class RppgDetector implements Detector {
+  readonly family = 'biological' as const;
+  private readonly tracks = new Map<number, TrackState>();
+  private readonly layout = compileRegionLayout();
+  private readonly analysis: ReturnType<typeof createAnalysisContext>;
+
+  constructor(
+    readonly name: string,
+    private readonly model: RppgModel,
+    private readonly config: RppgDetectorConfig,
+    private readonly seed: number,
+  ) {
+    this.analysis = createAnalysisContext({ hopSec: config.hopSec });
+  }
+
+  async warmup(): Promise<void> {
+    const input: ClassifierInput = {
+      map: new Float32Array(this.model.mapRows * this.model.mapCols),
+      rows: this.model.mapRows,
+      cols: this.model.mapCols,
+      features: new Float32Array(this.model.featureCount),
+    };
+    await scoreWindows(this.model, [{ input, seed: 0 }], this.config.samples);
+  }
+
+  async infer(input: DetectorInput): Promise<ReadonlyMap<number, DetectorOutput>> {
+    const due: { state: TrackState; features: WindowFeatures; request: ScoreRequest }[] = [];
+    for (const face of input.faces) {
+      const state = this.track(face.trackId);
+      const sample = state.sampler.sample(input.frame, face);
+      const f = state.window.push(input.frame.ptsMs, sample);
+      if (!f) {
+        // No skin on this frame: a scored window still stands (short gaps are bridged inside the
+        // window), anything else says why there is no answer now.
+        if (!Number.isFinite(sample.regionRgb[0] as number) && state.latest.state !== 'ok') state.latest = insufficientOutput('face missing (no skin found)');
+        continue;
+      }
+      const measurements = windowMeasurements(f);
+      const scoreable = isScoreable(f) && (f.state === 'ok' || this.config.scoreUnclearPulse);
+      const classifier = scoreable ? classifierInput(f) : null;
+      if (!classifier) {
+        state.latest = insufficientOutput(insufficientReason(f), measurements);
+        continue;
+      }
+      const seed = deriveSeed(this.seed, 'rppg', this.name, face.trackId, state.analysed++);
+      due.push({ state, features: f, request: { input: classifier, seed } });
+    }
+    if (due.length > 0) {
+      const scores = await scoreWindows(this.model, due.map((d) => d.request), this.config.samples);
+      due.forEach((d, i) => {
+        const s = scores[i];
+        if (!s) return;
+        d.state.latest = { state: 'ok', pFake: s.stats.mean, uncertainty: s.stats, measurements: windowMeasurements(d.features) };
+      });
+    }
+    return new Map(input.faces.map((f) => [f.trackId, (this.tracks.get(f.trackId) as TrackState).latest]));
+  }
+
+  endTrack(trackId: number): void {
+    this.tracks.delete(trackId);
+  }
+
+  async dispose(): Promise<void> {
+    // The ONNX session belongs to the session factory (shared, released by the app).
+    this.tracks.clear();
+  }
+
+  /** Tracks with state (for tests: ended tracks must be freed). */
+  get trackCount(): number {
+    return this.tracks.size;
+  }
+
+  private track(id: number): TrackState {
+    let s = this.tracks.get(id);
+    if (!s) {
+      s = {
+        sampler: new FaceSampler(this.layout),
+        window: new PulseWindow(this.analysis),
+        analysed: 0,
+        latest: insufficientOutput('window filling (0 %)'),
+      };
+      this.tracks.set(id, s);
+    }
+    return s;
+  }
+}
+
+/** Resolves the model path against the models folder and loads the detector. */
+export async function createRppgDetector(config: RppgDetectorConfig, ctx: DetectorContext): Promise<RppgDetector> {
+  const manifestPath = isAbsolute(config.model) ? config.model : resolve(ctx.modelsDir, config.model);
+  const model = await loadRppgModel(manifestPath, ctx.sessions);
+  return new RppgDetector(config.name ?? 'rppg', model, config, ctx.seed);
+}
