@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
-import { FakescopeError } from './errors.js';
+import { FakescopeError, describeError } from './errors.js';
 import { ServerConfigSchema } from './server/server-config.js';
 
 /**
@@ -107,4 +108,14 @@ export function parseWith<T extends TSchema>(schema: T, input: unknown, what: st
     throw new FakescopeError('E_CONFIG', `invalid ${what}: ${problems.join('; ')}`);
   }
   return value as Static<T>;
+}
+
+/** Reads a JSON config file (not yet validated: flags are merged in before `parseConfig`). */
+export function readConfigFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new FakescopeError('E_CONFIG', `cannot read config ${path}: ${describeError(e)}`);
+  }
 }

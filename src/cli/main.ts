@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import type { Subscription } from 'rxjs';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
-import { parseConfig } from '../config.js';
+import { parseConfig, readConfigFile } from '../config.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import type { Report } from '../pipeline/report.js';
@@ -32,14 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 function loadConfig(args: AnalyzeArgs): Config {
-  let raw: Record<string, unknown> = {};
-  if (args.config) {
-    try {
-      raw = JSON.parse(readFileSync(args.config, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      throw new FakescopeError('E_CONFIG', `cannot read config ${args.config}: ${describeError(e)}`);
-    }
-  }
+  const raw = readConfigFile(args.config);
   const analysis = { ...(raw.analysis as object | undefined) } as Record<string, unknown>;
   if (args.fps !== undefined) analysis.fps = args.fps;
   if (args.width !== undefined) analysis.width = args.width;

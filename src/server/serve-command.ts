@@ -1,21 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { buildApp } from '../app.js';
-import { parseConfig } from '../config.js';
+import { parseConfig, readConfigFile } from '../config.js';
 import { builtinRegistry } from '../detectors/builtin.js';
-import { FakescopeError, describeError } from '../errors.js';
 import type { ServeArgs } from '../cli/args.js';
 import { createServer } from './server.js';
 
 /** `fakescope serve`: config file + flags → app → server; runs until SIGINT/SIGTERM. */
 export async function serve(args: ServeArgs): Promise<number> {
-  let raw: Record<string, unknown> = {};
-  if (args.config) {
-    try {
-      raw = JSON.parse(readFileSync(args.config, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      throw new FakescopeError('E_CONFIG', `cannot read config ${args.config}: ${describeError(e)}`);
-    }
-  }
+  const raw = readConfigFile(args.config);
   const server = { ...(raw.server as object | undefined) } as Record<string, unknown>;
   if (args.host !== undefined) server.host = args.host;
   if (args.port !== undefined) server.port = args.port;

@@ -1,4 +1,4 @@
-import { type TimedSample, analyzeWindow } from './analysis.js';
+import { type TimedSample, analyzeWindow, emptyAnalysis } from './analysis.js';
 import type { ResetReason, WindowFeatures } from './features.js';
 import { type AnalysisContext, type WindowOptions, createAnalysisContext } from './options.js';
 import type { RegionSample } from './regions.js';
@@ -108,19 +108,6 @@ function isContext(x: Partial<WindowOptions> | AnalysisContext): x is AnalysisCo
 }
 
 function analysisPlaceholder(tEndMs: number, fill: number): Omit<WindowFeatures, 'resets' | 'lastReset' | 'reasons'> {
-  return {
-    state: 'filling',
-    tEndMs,
-    fill,
-    hrBpm: null,
-    snrDb: null,
-    methods: null,
-    methodSpreadBpm: null,
-    regions: null,
-    coherence: null,
-    cellAgreement: null,
-    validCells: 0,
-    ppgMap: null,
-    pulse: null,
-  };
+  const { reasons: _reasons, ...empty } = emptyAnalysis(tEndMs, fill, []);
+  return { ...empty, state: 'filling' };
 }
