@@ -126,7 +126,9 @@ export function frameStream(cfg: FrameStreamConfig, demand?: Observable<number>)
         let moved = true;
         while (moved) {
           moved = false;
-          while (roomToCut() && splitter.hasFrame) {
+          // One frame at a time, each emitted as soon as credit allows: a live source must not
+          // drop frames just because one stdout chunk held several small ones.
+          if (roomToCut() && splitter.hasFrame) {
             decoded++;
             cfg.stats.decoded++;
             offer(stamper.addData(splitter.take() as Uint8Array));
