@@ -44,6 +44,12 @@ def write_model_card(path: Path, manifest: dict, config: dict, summary: dict, da
         f'{summary["seconds"]} s on {summary["deviceName"]} (torch {summary["torch"]}); '
         f'{summary["computeMsPerStep"]} ms compute + {summary["dataWaitMsPerStep"]} ms data wait per step.', '',
     ]
+    if summary.get('trainedWith'):
+        best = max(summary['history'], key=lambda h: h['val_auc'] or 0)['epoch'] if summary.get('history') else None
+        lines += [f'Trained with {summary["trainedWith"]} (models/training/train_multi.py): the epoch count was fixed '
+                  f'from the measured pace to end before a {summary["deadlineS"]:.0f} s deadline '
+                  f'({summary["epochsPlanned"]} planned); the kept checkpoint is the best validation AUC '
+                  f'(epoch {best}).', '']
     if summary.get('stoppedEarly'):
         lines += [f'**Under-trained:** stopped by a {summary["stoppedEarly"]}. Expect much better numbers from a full run '
                   '(see models/training/README.md).', '']
