@@ -19,6 +19,8 @@ import type { AnalyzedFrame } from './pipeline/analyze.js';
 import { analyzeSource } from './pipeline/analyze.js';
 import { DetectorStage } from './pipeline/detector-stage.js';
 import { FaceStage } from './pipeline/face-stage.js';
+import type { PolicyInfo } from './pipeline/calibration-files.js';
+import { loadAttribution, loadPolicy } from './pipeline/calibration-files.js';
 import type { Report } from './pipeline/report.js';
 import { ReportBuilder } from './pipeline/report.js';
 import { VERSION } from './version.js';
@@ -64,6 +66,8 @@ export interface Analysis {
   readonly builder: ReportBuilder;
   /** The report over the frames analysed so far (`analysis.complete` says whether that is all). */
   snapshot(): Report;
+  /** The verdict policy in force, with where its thresholds came from. */
+  readonly policy: PolicyInfo;
 }
 
 export interface App {
@@ -82,6 +86,10 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
   let sessions: OnnxSessionFactory | null = null;
   let faceDetector: FaceDetector | null = null;
   const live = new Set<Detector[]>();
+  const configuredNames = detectorNames(registry, config.detectors);
+  // Read once, up front: a missing or malformed calibration file is a configuration error.
+  const attribution = loadAttribution(config, PACKAGE_ROOT);
+  const defaultPolicy = loadPolicy(config, PACKAGE_ROOT, configuredNames);
 
   const start = async (): Promise<void> => {
     if (faceDetector) return;
@@ -106,10 +114,9 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     live.add(detectors);
     const faceStage = new FaceStage(faceDetector as FaceDetector, { ...config.faces, tracker: config.faces.tracker });
     const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize);
-    const builder = new ReportBuilder(
-      detectors.map((d) => d.name),
-      options.keepFrames ?? true,
-    );
+    const names = detectors.map((d) => d.name);
+    const policy = options.detectors ? loadPolicy(config, PACKAGE_ROOT, names) : defaultPolicy;
+    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution);
     const startedAt = new Date();
     const t0 = performance.now();
     let resolveReport: (r: Report) => void = () => undefined;
@@ -147,7 +154,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
             complete: finished,
           },
         },
-        config.verdict,
+        policy,
       );
     };
     const results = analyzeSource(source, faceStage, detectorStage).pipe(
@@ -168,7 +175,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
       }),
       share(),
     );
-    return { source, detectorNames: detectors.map((d) => d.name), results, report, builder, snapshot };
+    return { source, detectorNames: names, results, report, builder, snapshot, policy };
   };
 
   const stop = async (): Promise<void> => {

@@ -71,7 +71,23 @@ const Verdict = Type.Object(
     decisionThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'p(fake) at or above which the verdict is "fake".' }),
     margin: Type.Number({ minimum: 0, maximum: 0.5, default: 0.15, description: '|p(fake) − threshold| below this is "uncertain".' }),
     maxEpistemic: Type.Number({ minimum: 0, default: 0.1, description: 'Epistemic uncertainty (nats) above which the verdict is "uncertain".' }),
+    maxDisagreement: Type.Number({ minimum: 0, maximum: 0.5, default: 0.5, description: 'Spread (std) of the detectors\' p(fake) above which the verdict is "uncertain".' }),
     minEvidenceFrames: Type.Integer({ minimum: 1, default: 10, description: 'Fewer face-frames with a detector answer than this gives "uncertain".' }),
+    fitted: Type.Union([Type.String(), Type.Null()], {
+      default: 'models/verdict-policy.json',
+      description:
+        'Verdict policy fitted on calibration data by `fakescope calibrate` (path relative to the package, or absolute). When set, its thresholds replace decisionThreshold, margin, maxEpistemic and maxDisagreement above; null uses those numbers.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Attribution = Type.Object(
+  {
+    model: Type.Union([Type.String(), Type.Null()], {
+      default: 'models/attribution/attribution.json',
+      description: 'Source-attribution model trained by `fakescope calibrate` (path relative to the package, or absolute); null turns attribution off.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -87,6 +103,7 @@ export const ConfigSchema = Type.Object(
       description: 'Detectors to run on tracked faces (each entry: `type` plus that detector\'s options; see docs/rppg.md and docs/blind.md).',
     }),
     verdict: Verdict,
+    attribution: Attribution,
     server: ServerConfigSchema,
   },
   { additionalProperties: false, default: {} },

@@ -17,6 +17,19 @@ Options for analyze:
   --no-frames           leave per-frame results out of the JSON report
   --quiet               no progress bar and no summary
 
+Options for eval <dataset> (docs/evaluation.md; dataset = folder with manifest.tsv or real/ and fake/<method>/):
+  --out <dir>           where eval.json, eval.html and the per-clip cache go (default ./fakescope-eval)
+  --perturb <list>      robustness perturbations: all, none, or names (default all; see docs/evaluation.md)
+  --adversarial <n>     attack the face crops of n fake clips (default 5; 0 = off)
+  --queries <n>         attack queries per crop (default 200)
+  --config <file>       JSON config file (detectors, verdict policy, attribution model)
+
+Options for calibrate <dataset> (fits the verdict policy and the source classifier; docs/evaluation.md):
+  --out <dir>           where verdict-policy.json and attribution/ go (default: the package's models/)
+  --segment-frames <n>  analysed frames per calibration segment (default 30)
+  --target-accuracy <x> answered accuracy the policy aims for (default 0.9)
+  --config <file>       JSON config file
+
 Options for serve (docs/server.md):
   --config <file>       JSON config file; its "server" section sets host, port, keys, limits
   --host <addr>         listen address (default 127.0.0.1)
@@ -49,7 +62,28 @@ export interface ServeArgs {
   readonly dataDir?: string;
 }
 
-export type CliArgs = AnalyzeArgs | ServeArgs | { readonly command: 'help' } | { readonly command: 'version' };
+export interface EvalArgs {
+  readonly command: 'eval';
+  readonly dataset: string;
+  readonly out: string;
+  readonly perturb: readonly string[] | 'all';
+  readonly adversarial: number;
+  readonly queries: number;
+  readonly config?: string;
+  readonly quiet: boolean;
+}
+
+export interface CalibrateArgs {
+  readonly command: 'calibrate';
+  readonly dataset: string;
+  readonly out?: string;
+  readonly segmentFrames: number;
+  readonly targetAccuracy: number;
+  readonly config?: string;
+  readonly quiet: boolean;
+}
+
+export type CliArgs = AnalyzeArgs | ServeArgs | EvalArgs | CalibrateArgs | { readonly command: 'help' } | { readonly command: 'version' };
 
 const usage = (msg: string): never => {
   throw new FakescopeError('E_USAGE', `${msg} (see fakescope --help)`);
@@ -80,6 +114,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         'overlay-every': { type: 'string' },
+        perturb: { type: 'string' },
+        adversarial: { type: 'string' },
+        queries: { type: 'string' },
+        'segment-frames': { type: 'string' },
+        'target-accuracy': { type: 'string' },
         'no-frames': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -94,6 +133,36 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...rest] = positionals;
   if (command === 'serve') return serveArgs(values, rest);
+  if (command === 'eval' || command === 'calibrate') {
+    if (rest.length !== 1) return usage(`${command} takes exactly one dataset folder`);
+    const whole = (name: string, v: string | undefined, dflt: number, zeroOk = false) => {
+      if (v === undefined) return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) usage(`--${name} needs a whole number${zeroOk ? ' ≥ 0' : ' ≥ 1'}, got "${v}"`);
+      return n;
+    };
+    const common = { dataset: rest[0] as string, quiet: values.quiet, ...(values.config !== undefined ? { config: values.config } : {}) };
+    if (command === 'calibrate') {
+      const target = values['target-accuracy'] === undefined ? 0.9 : Number(values['target-accuracy']);
+      if (!(target > 0.5 && target <= 1)) usage(`--target-accuracy needs a number in (0.5, 1], got "${values['target-accuracy']}"`);
+      return {
+        command,
+        ...common,
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        segmentFrames: whole('segment-frames', values['segment-frames'], 30),
+        targetAccuracy: target,
+      };
+    }
+    const perturb = values.perturb ?? 'all';
+    return {
+      command,
+      ...common,
+      out: values.out ?? 'fakescope-eval',
+      perturb: perturb === 'all' ? 'all' : perturb === 'none' ? [] : perturb.split(',').map((x) => x.trim()).filter(Boolean),
+      adversarial: whole('adversarial', values.adversarial, 5, true),
+      queries: whole('queries', values.queries, 200),
+    };
+  }
   if (command !== 'analyze') return usage(`unknown command "${command}"`);
   if (rest.length !== 1) return usage('analyze takes exactly one input (a file path or URL)');
   const width = positiveNumber('width', values.width);

@@ -10,6 +10,8 @@ import { VERSION } from '../version.js';
 import type { AnalyzeArgs } from './args.js';
 import { USAGE, parseCliArgs } from './args.js';
 import { serve } from '../server/serve-command.js';
+import { calibrate } from './calibrate-command.js';
+import { evaluate } from './eval-command.js';
 import { NdjsonWriter, writeJsonAtomic } from './output.js';
 import { OverlayWriter } from './overlays.js';
 import { Progress } from './progress.js';
@@ -27,6 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'serve') return serve(args);
+  if (args.command === 'eval') return evaluate(args);
+  if (args.command === 'calibrate') return calibrate(args);
   return analyze(args);
 }
 

@@ -1,6 +1,10 @@
 import type { DetectorOutput } from '../detectors/contract.js';
 import type { MediaInfo } from '../ingest/index.js';
+import type { AttributionModel, SourceEstimate } from './attribution.js';
+import { estimateSource } from './attribution.js';
 import type { FrameResult } from './frame-result.js';
+import type { SegmentFeatures } from './segment-features.js';
+import { SegmentAccumulator } from './segment-features.js';
 import type { UncertaintyStats } from './uncertainty.js';
 import type { Verdict, VerdictPolicy, VerdictResult, VideoScore } from './verdict.js';
 import { decideVerdict, fuseScores, videoScore } from './verdict.js';
@@ -36,7 +40,14 @@ export interface ReportSummary {
   readonly reason: string;
   readonly pFake: number | null;
   readonly uncertainty: UncertaintyStats | null;
-  readonly policy: VerdictPolicy;
+  /** Population std of the detectors' p(fake): how much they disagree. */
+  readonly disagreement: number | null;
+  /** The thresholds of the verdict and, in `source`, where they came from. */
+  readonly policy: VerdictPolicy & { readonly source?: string };
+  /** Likely source (generator) from the uncertainty features; null without a model or evidence. */
+  readonly attribution: SourceEstimate | null;
+  /** Uncertainty-manifold features of the whole input (src/pipeline/segment-features.ts). */
+  readonly features: SegmentFeatures;
   readonly durationMs: number;
   readonly frames: number;
   readonly framesWithFaces: number;
@@ -96,9 +107,12 @@ export class ReportBuilder {
   private maxFaces = 0;
   private lastPtsMs = 0;
 
+  private readonly segment = new SegmentAccumulator();
+
   constructor(
     private readonly detectorNames: readonly string[],
     private readonly keepFrames: boolean,
+    private readonly attribution: AttributionModel | null = null,
   ) {
     for (const n of detectorNames) this.detectorAcc.set(n, { stats: [], insufficient: 0, reasons: new Map() });
   }
@@ -109,6 +123,7 @@ export class ReportBuilder {
     if (r.faces.length > 0) this.framesWithFaces++;
     this.maxFaces = Math.max(this.maxFaces, r.faces.length);
     if (this.keepFrames) this.frames.push(r);
+    this.segment.addFrame(r);
     for (const f of r.faces) {
       let t = this.tracks.get(f.trackId);
       if (!t) {
@@ -141,11 +156,15 @@ export class ReportBuilder {
 
   /** The verdict over everything added so far. */
   verdict(policy: VerdictPolicy): VerdictResult {
+    const names = [...this.detectorAcc.keys()];
     const scores = [...this.detectorAcc.values()].map((a) => videoScore(a.stats));
-    return decideVerdict(fuseScores(scores), policy);
+    return decideVerdict(fuseScores(scores, names.map((n) => policy.weights?.[n] ?? 1)), policy);
   }
 
-  build(meta: Omit<Report, 'schemaVersion' | 'summary' | 'detectors' | 'tracks' | 'frames'>, policy: VerdictPolicy): Report {
+  build(
+    meta: Omit<Report, 'schemaVersion' | 'summary' | 'detectors' | 'tracks' | 'frames'>,
+    policy: VerdictPolicy & { readonly source?: string },
+  ): Report {
     const detectors: Record<string, DetectorSummary> = {};
     for (const [name, a] of this.detectorAcc) {
       const reasons = [...a.reasons.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5);
@@ -157,6 +176,7 @@ export class ReportBuilder {
       };
     }
     const v = this.verdict(policy);
+    const features = this.segment.features();
     const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => ({
       trackId: t.trackId,
       firstSeq: t.firstSeq,
@@ -175,7 +195,10 @@ export class ReportBuilder {
         reason: v.reason,
         pFake: v.pFake,
         uncertainty: v.uncertainty,
+        disagreement: v.disagreement ?? null,
         policy,
+        attribution: this.attribution && v.pFake !== null ? estimateSource(this.attribution, features) : null,
+        features,
         durationMs: meta.input.media.durationMs ?? this.lastPtsMs,
         frames: this.frameCount,
         framesWithFaces: this.framesWithFaces,

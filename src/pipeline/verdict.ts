@@ -5,10 +5,14 @@ import { poolStats } from './uncertainty.js';
  * Video-level scores and the three-way verdict. Pure functions.
  *
  * A detector's video score pools the per-face-frame statistics of its `ok` outputs (see
- * `poolStats`): between-frame disagreement shows up as epistemic uncertainty. Until the reliability
- * toolkit calibrates fusion, detectors are fused by pooling their video scores with equal weight.
- * The verdict abstains ("uncertain") when there is too little evidence, when the fused probability
- * is within `margin` of the threshold, or when epistemic uncertainty is above `maxEpistemic`.
+ * `poolStats`): between-frame disagreement shows up as epistemic uncertainty. Detectors are fused
+ * by pooling their video scores as a weighted mixture of their predictive distributions (so
+ * disagreement between detectors also raises the fused epistemic part); the weights are fitted on
+ * calibration data.
+ * The verdict abstains ("uncertain") when there is too little evidence, when epistemic uncertainty
+ * is above `maxEpistemic`, when the spread of the detectors' p(fake) is above `maxDisagreement`,
+ * or when the fused probability is within `margin` of the threshold. The thresholds are fitted on
+ * calibration data by `fakescope calibrate` (src/eval/policy-fit.ts).
  */
 export type Verdict = 'real' | 'fake' | 'uncertain';
 
@@ -16,7 +20,11 @@ export interface VerdictPolicy {
   readonly decisionThreshold: number;
   readonly margin: number;
   readonly maxEpistemic: number;
+  /** Spread (population std) of the detectors' p(fake) above which the verdict is "uncertain". */
+  readonly maxDisagreement: number;
   readonly minEvidenceFrames: number;
+  /** Fusion weight per detector name (fitted on calibration data); missing names weigh 1. */
+  readonly weights?: Readonly<Record<string, number>>;
 }
 
 export interface VideoScore {
@@ -24,6 +32,8 @@ export interface VideoScore {
   readonly uncertainty: UncertaintyStats | null;
   /** Face-frames with an `ok` answer. */
   readonly evidenceFrames: number;
+  /** Fused scores only: population std of the detectors' p(fake) (0 with one detector). */
+  readonly disagreement?: number | null;
 }
 
 export interface VerdictResult extends VideoScore {
@@ -36,16 +46,31 @@ export function videoScore(frameStats: readonly UncertaintyStats[]): VideoScore 
   return { pFake: pooled?.mean ?? null, uncertainty: pooled, evidenceFrames: frameStats.length };
 }
 
-/** Equal-weight fusion of detector video scores (each detector counts once, whatever its T). */
-export function fuseScores(scores: readonly VideoScore[]): VideoScore {
-  const withEvidence = scores.filter((s) => s.uncertainty !== null);
-  const normalised = withEvidence.map((s) => ({ ...(s.uncertainty as UncertaintyStats), samples: 1 }));
+/**
+ * Fusion of detector video scores: a mixture of the detectors' predictive distributions, each
+ * detector counting with its weight whatever its sample count (equal weights by default; fitted
+ * weights come from calibration). Detectors without evidence drop out and the rest renormalise.
+ * `disagreement` is the weighted population std of the detectors' p(fake).
+ */
+export function fuseScores(scores: readonly VideoScore[], weights?: readonly number[]): VideoScore {
+  const withEvidence = scores.map((s, i) => ({ s, w: weights?.[i] ?? 1 })).filter((x) => x.s.uncertainty !== null && x.w > 0);
+  const normalised = withEvidence.map(({ s, w }) => ({ ...(s.uncertainty as UncertaintyStats), samples: w }));
   const pooled = poolStats(normalised);
   return {
     pFake: pooled?.mean ?? null,
-    uncertainty: pooled ? { ...pooled, samples: withEvidence.reduce((n, s) => n + (s.uncertainty?.samples ?? 0), 0) } : null,
-    evidenceFrames: withEvidence.reduce((n, s) => Math.min(n, s.evidenceFrames), withEvidence.length ? Infinity : 0),
+    disagreement: pooled ? spread(withEvidence.map((x) => x.s.pFake as number), withEvidence.map((x) => x.w)) : null,
+    uncertainty: pooled ? { ...pooled, samples: withEvidence.reduce((n, x) => n + (x.s.uncertainty?.samples ?? 0), 0) } : null,
+    evidenceFrames: withEvidence.reduce((n, x) => Math.min(n, x.s.evidenceFrames), withEvidence.length ? Infinity : 0),
   };
+}
+
+/** (Weighted) population standard deviation; 0 for fewer than two values. */
+export function spread(values: readonly number[], weights?: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const w = values.map((_, i) => weights?.[i] ?? 1);
+  const total = w.reduce((a, v) => a + v, 0);
+  const m = values.reduce((a, v, i) => a + v * (w[i] as number), 0) / total;
+  return Math.sqrt(values.reduce((a, v, i) => a + (w[i] as number) * (v - m) * (v - m), 0) / total);
 }
 
 export function decideVerdict(score: VideoScore, policy: VerdictPolicy): VerdictResult {
@@ -61,6 +86,13 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
       ...score,
       verdict: 'uncertain',
       reason: `epistemic uncertainty ${u.epistemic.toFixed(3)} nats > ${policy.maxEpistemic}`,
+    };
+  }
+  if ((score.disagreement ?? 0) > policy.maxDisagreement) {
+    return {
+      ...score,
+      verdict: 'uncertain',
+      reason: `detectors disagree: spread of p(fake) ${(score.disagreement as number).toFixed(3)} > ${policy.maxDisagreement}`,
     };
   }
   if (Math.abs(score.pFake - policy.decisionThreshold) < policy.margin) {

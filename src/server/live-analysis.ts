@@ -163,7 +163,7 @@ export class LiveAnalysis {
     metrics.stageSeconds.observe({ stage: 'faces' }, result.timing.facesMs / 1000);
     metrics.stageSeconds.observe({ stage: 'detectors' }, result.timing.detectorsMs / 1000);
     if (t - this.verdictAt >= 250) {
-      this.verdict = verdictToWire(this.analysis.builder.verdict(config.verdict));
+      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
       this.verdictAt = t;
     }
     const msg = frameToWire(this.replay.nextSeq(), result, this.verdict);
@@ -256,11 +256,11 @@ export class LiveAnalysis {
   }
 
   private finish(status: AnalysisInfo['status'], report: Report, error: AnalysisInfo['error']): void {
-    const { store, metrics, config } = this.deps;
+    const { store, metrics } = this.deps;
     this.alertInput.complete(); // closes open alerts before the final status
     store.closeFrames(this.info.id);
     store.saveReport(this.info.id, this.present(report), false);
-    this.verdict = verdictToWire(this.analysis.builder.verdict(config.verdict));
+    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);

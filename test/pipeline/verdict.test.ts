@@ -3,7 +3,7 @@ import { poolStats, summarizeSamples } from '../../src/pipeline/uncertainty.js';
 import type { VerdictPolicy } from '../../src/pipeline/verdict.js';
 import { decideVerdict, fuseScores, videoScore } from '../../src/pipeline/verdict.js';
 
-const policy: VerdictPolicy = { decisionThreshold: 0.5, margin: 0.15, maxEpistemic: 0.1, minEvidenceFrames: 3 };
+const policy: VerdictPolicy = { decisionThreshold: 0.5, margin: 0.15, maxEpistemic: 0.1, maxDisagreement: 0.2, minEvidenceFrames: 3 };
 const frames = (samples: number[][]) => samples.map((s) => summarizeSamples(s)!);
 
 describe('poolStats', () => {
@@ -51,5 +51,19 @@ describe('fuseScores', () => {
   it('ignores detectors without evidence', () => {
     const fused = fuseScores([videoScore([]), videoScore(frames([[0.8], [0.8], [0.8]]))]);
     expect(fused.pFake).toBeCloseTo(0.8, 10);
+    expect(fused.disagreement).toBe(0);
+  });
+  it('measures disagreement as the spread of the detectors\' p(fake) and abstains on it', () => {
+    const a = videoScore(frames([[0.9], [0.9], [0.9]]));
+    const b = videoScore(frames([[0.3], [0.3], [0.3]]));
+    const fused = fuseScores([a, b]);
+    expect(fused.disagreement).toBeCloseTo(0.3, 10);
+    // The mixture's epistemic part already carries the disagreement (0.205 nats here)…
+    expect(decideVerdict(fused, policy).reason).toMatch(/epistemic/);
+    // …and the spread is a second, direct check.
+    const v = decideVerdict(fused, { ...policy, maxEpistemic: 1 });
+    expect(v.verdict).toBe('uncertain');
+    expect(v.reason).toMatch(/disagree/);
+    expect(decideVerdict(fused, { ...policy, maxEpistemic: 1, maxDisagreement: 0.5, margin: 0 }).verdict).toBe('fake');
   });
 });

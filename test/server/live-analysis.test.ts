@@ -49,9 +49,11 @@ function fakeAnalysis() {
         input: { source: '/srv/uploads/x', media: {} as Report['input']['media'] },
         analysis: { width: 64, height: 64, fps: null, faceDetector: 'f', detectors: ['d'], startedAt: '', finishedAt: '', wallMs: 0, framesPerSecond: 0, droppedFrames: 0, detectorErrors: 0, complete: true },
       },
-      parseConfig({}).verdict,
+      policy,
     );
-  const analysis = { source: {} as Analysis['source'], detectorNames: ['d'], results, report, builder, snapshot } as Analysis;
+  const { fitted: _fitted, ...manual } = parseConfig({}).verdict;
+  const policy = { ...manual, source: 'test' };
+  const analysis = { source: {} as Analysis['source'], detectorNames: ['d'], results, report, builder, snapshot, policy } as Analysis;
   const push = (seq: number, epistemic: number) => {
     const result = { streamId: 's', seq, ptsMs: seq * 40, width: 64, height: 64, faces: [face(epistemic)], endedTracks: [], timing: { facesMs: 1, detectorsMs: 1 } };
     builder.add(result);

@@ -77,6 +77,7 @@ describe.skipIf(!hasChromium)('web page', () => {
     expect(await page.textContent('#stat-status')).toBe('done');
     expect(await page.textContent('#analysis-list')).toContain('page-clip.mp4');
     expect(await page.getAttribute('#report a', 'href')).toMatch(/\/api\/analyses\/.+\/report/);
+    expect(await page.textContent('#report')).toContain('Verdict thresholds: fitted by fakescope calibrate');
     if (shots) await page.screenshot({ path: join(shots, 'upload.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -69,6 +69,10 @@ export function renderReport(box, report, href) {
   box.replaceChildren(
     el('p', {}, el('span', { class: `badge ${s.verdict}` }, s.verdict), ' ', s.reason),
     el('p', { class: 'muted' }, `${s.frames} frames · faces on ${s.framesWithFaces} · ${s.tracks} track(s) · ${report.analysis.complete ? 'complete' : 'partial'}`),
+    ...(s.attribution
+      ? [el('p', { id: 'attribution' }, `Likely source: ${s.attribution.top}`, ` (p ${Math.max(...s.attribution.probabilities).toFixed(2)}, entropy ${s.attribution.entropy.toFixed(2)} nats; best known: ${s.attribution.best})`)]
+      : []),
+    ...(s.policy && s.policy.source ? [el('p', { class: 'muted' }, `Verdict thresholds: ${s.policy.source}`)] : []),
     rows.length
       ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'detector'), el('th', {}, 'p(fake)'), el('th', {}, 'epistemic'), el('th', {}, 'frames'))), el('tbody', {}, ...rows))
       : el('p', { class: 'muted' }, 'No detector is configured on this server.'),

@@ -1,0 +1,99 @@
+import type { FrameResult } from '../pipeline/frame-result.js';
+import type { Report } from '../pipeline/report.js';
+import type { SegmentFeatures } from '../pipeline/segment-features.js';
+import { windowAccumulators } from '../pipeline/segment-features.js';
+import type { VideoScore } from '../pipeline/verdict.js';
+import { fuseScores } from '../pipeline/verdict.js';
+import type { ClipResult, ClipScore, EvalItem } from './types.js';
+
+/**
+ * From an analysis report to the evaluation's rows: one ClipResult per clip, and segment rows
+ * (windows of frames with their features and fused score) to fit the verdict policy and the
+ * source classifier on. Pure.
+ */
+export interface SegmentRow {
+  readonly frames: number;
+  readonly features: SegmentFeatures;
+  /** Fused score of the window (null: no detector answered). */
+  readonly p: number | null;
+  readonly epistemic: number | null;
+  readonly disagreement: number | null;
+}
+
+export function clipScore(v: VideoScore): ClipScore {
+  const u = v.uncertainty;
+  return {
+    pFake: v.pFake,
+    std: u?.std ?? null,
+    entropy: u?.entropy ?? null,
+    aleatoric: u?.aleatoric ?? null,
+    epistemic: u?.epistemic ?? null,
+    evidenceFrames: v.evidenceFrames,
+  };
+}
+
+export function clipResult(item: EvalItem, perturbation: string, report: Report, wallMs: number): ClipResult {
+  const s = report.summary;
+  const a = s.attribution;
+  return {
+    item,
+    perturbation,
+    detectors: Object.fromEntries(Object.entries(report.detectors).map(([n, d]) => [n, clipScore(d)])),
+    fused: {
+      ...clipScore({ pFake: s.pFake, uncertainty: s.uncertainty, evidenceFrames: Math.min(...Object.values(report.detectors).map((d) => d.okFrames), Infinity) }),
+      disagreement: s.disagreement,
+    },
+    verdict: s.verdict,
+    reason: s.reason,
+    attribution: a ? { classes: a.classes, probabilities: a.probabilities, top: a.top, entropy: a.entropy } : null,
+    features: s.features,
+    frames: s.frames,
+    framesWithFaces: s.framesWithFaces,
+    wallMs,
+  };
+}
+
+/** A clip whose analysis failed: no scores, the error kept. */
+export function failedClip(item: EvalItem, perturbation: string, error: string, wallMs: number): ClipResult {
+  const empty = { pFake: null, std: null, entropy: null, aleatoric: null, epistemic: null, evidenceFrames: 0 };
+  return {
+    item,
+    perturbation,
+    detectors: {},
+    fused: { ...empty, disagreement: null },
+    verdict: 'uncertain',
+    reason: 'analysis failed',
+    attribution: null,
+    features: {},
+    frames: 0,
+    framesWithFaces: 0,
+    wallMs,
+    error,
+  };
+}
+
+/** Windows of `size` analysed frames with their features and fused score. */
+export function segmentRows(frames: readonly FrameResult[], detectors: readonly string[], size: number): SegmentRow[] {
+  return windowAccumulators(frames, size).map((acc) => {
+    const fused = fuseScores(detectors.map((d) => acc.score(d)));
+    return {
+      frames: acc.frameCount,
+      features: acc.features(),
+      p: fused.pFake,
+      epistemic: fused.uncertainty?.epistemic ?? null,
+      disagreement: fused.disagreement ?? null,
+    };
+  });
+}
+
+/** A detector's segment score rebuilt from the segment features (null: no answer in the segment). */
+export function scoreFromFeatures(f: SegmentFeatures, detector: string): VideoScore | null {
+  const g = (k: string) => f[`${detector}.${k}`];
+  const mean = g('pFake');
+  if (mean === undefined) return null;
+  return {
+    pFake: mean,
+    uncertainty: { mean, std: g('std') ?? 0, entropy: g('entropy') ?? 0, aleatoric: g('aleatoric') ?? 0, epistemic: g('epistemic') ?? 0, samples: 1 },
+    evidenceFrames: 1,
+  };
+}

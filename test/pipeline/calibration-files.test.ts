@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { POLICY_FORMAT, loadAttribution, loadPolicy } from '../../src/pipeline/calibration-files.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fakescope-cal-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const policyFile = (extra: object = {}) => ({
+  format: POLICY_FORMAT,
+  decisionThreshold: 0.55,
+  margin: 0.05,
+  maxEpistemic: 0.2,
+  maxDisagreement: 0.25,
+  fittedOn: { dataset: 'calib', datasetSha256: 'abcdef0123456789', items: 18, segments: 84, detectors: ['rppg', 'blind-mobilenet-mcd'] },
+  fit: {},
+  ...extra,
+});
+
+describe('loadPolicy', () => {
+  it('uses the fitted thresholds and says where they came from', () => {
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(policyFile()));
+    const p = loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'p.json'), minEvidenceFrames: 7 } }), '/', ['rppg', 'blind-mobilenet-mcd']);
+    expect(p).toMatchObject({ decisionThreshold: 0.55, margin: 0.05, maxEpistemic: 0.2, maxDisagreement: 0.25, minEvidenceFrames: 7 });
+    expect(p.source).toMatch(/fitted by fakescope calibrate on calib \(sha256 abcdef012345; 18 clips, 84 segments\)$/);
+    expect(loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'p.json') } }), '/', ['rppg']).source).toMatch(/may not transfer/);
+  });
+  it('uses the configured numbers when fitted is null', () => {
+    const p = loadPolicy(parseConfig({ verdict: { fitted: null, margin: 0.2 } }), '/', []);
+    expect(p.margin).toBe(0.2);
+    expect(p.source).toMatch(/not fitted/);
+  });
+  it('names a missing or malformed file', () => {
+    expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'none.json') } }), '/', [])).toThrow(/verdict policy not found/);
+    writeFileSync(join(dir, 'bad.json'), '{');
+    expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'bad.json') } }), '/', [])).toThrow(/not valid JSON/);
+    writeFileSync(join(dir, 'bad2.json'), JSON.stringify(policyFile({ margin: 'x' })));
+    expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'bad2.json') } }), '/', [])).toThrow(/fakescope-verdict-policy-v1/);
+  });
+  it('the shipped policy and attribution model load', () => {
+    const config = parseConfig({});
+    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-mobilenet-mcd']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/synth-videos\/calib/);
+    expect(loadAttribution(config, PACKAGE_ROOT)?.classes).toEqual(['real', 'recompress', 'reenact', 'sbi', 'swap', 'upsample']);
+    expect(loadAttribution(parseConfig({ attribution: { model: null } }), PACKAGE_ROOT)).toBeNull();
+  });
+});
