@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { AnalysisInfo, FrameMsg } from '../../src/server/wire.js';
 import type { TestServer } from './helpers.js';
 import { startServer } from './helpers.js';
-import { liveStreamSource } from './stream-source.js';
+import { liveStreamSource, rtmpStreamSource } from './stream-source.js';
 
 /**
  * A live stream analysed in real time: ffmpeg `-re` publishes a generated clip as a growing
@@ -50,5 +50,36 @@ describe('live stream', () => {
     const p50 = sorted[Math.floor(sorted.length / 2)] as number;
     console.log(`live stream: ${arrivals.length} frames over ${(spread / 1000).toFixed(2)} s, extra latency p50 ${p50.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`);
     expect(p50).toBeLessThan(500);
+  });
+});
+
+describe('live RTMP stream', () => {
+  it('analyses an RTMP stream in real time', async () => {
+    const rtmp = await rtmpStreamSource({ width: 320, height: 240, fps: 25, seconds: 5 });
+    try {
+      const res = await fetch(`${srv.url}/api/analyses/url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: rtmp.url }) });
+      expect(res.status).toBe(201);
+      const info = (await res.json()) as AnalysisInfo;
+      const arrivals: number[] = [];
+      let last: AnalysisInfo | null = null;
+      await new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/api/analyses/${info.id}/feed`);
+        ws.on('message', (d) => {
+          const m = JSON.parse(String(d)) as FrameMsg | { type: 'status'; analysis: AnalysisInfo };
+          if (m.type === 'frame') arrivals.push(performance.now());
+          if (m.type === 'status') last = m.analysis;
+        });
+        ws.on('close', () => resolve());
+        ws.on('error', reject);
+      });
+      expect(last).toMatchObject({ status: 'done' });
+      // The decoding connection starts its own 5 s publisher after the probe's: most of its frames arrive, paced.
+      expect(arrivals.length).toBeGreaterThanOrEqual(75); // ≥ 3 of the 5 s: the RTMP handshake and probe of the decoding connection cost up to ~1 s
+      expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThan(2500);
+      expect(rtmp.startedAt.length).toBeGreaterThanOrEqual(2); // probe + decode
+      console.log(`live RTMP: ${arrivals.length} frames over ${(((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)) / 1000).toFixed(2)} s`);
+    } finally {
+      await rtmp.close();
+    }
   });
 });
