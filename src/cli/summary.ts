@@ -19,10 +19,13 @@ export function formatSummary(r: Report): string {
   for (const name of names) {
     const d = r.detectors[name]!;
     const score = d.uncertainty ? formatScore(d.uncertainty) : 'no answer';
-    lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient)`);
+    const w = s.policy.weights?.[name];
+    lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient${w !== undefined ? `; fusion weight ${w.toFixed(2)}` : ''})`);
   }
   const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';
   lines.push(`verdict: ${s.verdict.toUpperCase()} — ${p}; ${s.reason}`);
+  const a = s.attribution;
+  if (a) lines.push(`likely source: ${a.top} (p ${Math.max(...a.probabilities).toFixed(2)}, entropy ${a.entropy.toFixed(2)} nats; best known class ${a.best})`);
   if (!r.analysis.complete) lines.push('note: the analysis did not reach the end of the input; this is a partial report');
   return lines.join('\n');
 }

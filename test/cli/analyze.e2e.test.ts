@@ -110,6 +110,12 @@ describe.skipIf(!existsSync(SHARED))('fakescope analyze on a development clip', 
     expect(face.landmarks.leftEye.y).toBeLessThan(face.landmarks.mouth.y);
     expect(face.landmarks.noseTip.x).toBeGreaterThan(face.box.x);
     expect(face.landmarks.noseTip.x).toBeLessThan(face.box.x + face.box.w);
+    // The shipped calibration is in force and stated; a source estimate comes with its entropy.
+    expect(report.summary.policy.source).toMatch(/^fitted by fakescope calibrate/);
+    expect(report.summary.policy.weights).toBeDefined();
+    expect(report.summary.attribution?.classes).toContain('real');
+    expect(report.summary.attribution?.entropy).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(report.summary.features)).toContain('blind-mobilenet-mcd.epistemic');
   });
 });
 
