@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { detectorNames } from '../detectors/registry.js';
 import { describeError } from '../errors.js';
 import { runAdversarial } from '../eval/adversarial.js';
 import { buildEvalReport } from '../eval/build-report.js';
+import { reapply } from '../eval/clip-result.js';
 import { loadDataset } from '../eval/dataset.js';
 import { renderEvalHtml } from '../eval/html.js';
 import { PERTURBATIONS, perturbVideo, perturbationByName } from '../eval/perturb.js';
@@ -49,22 +49,20 @@ export async function evaluate(args: EvalArgs): Promise<number> {
   try {
     const cacheDir = join(out, 'cache');
     log(`eval: ${ds.items.length} clips of ${ds.root}, detectors ${detectors.join(', ')}; perturbations ${perturbations.map((p) => p.name).join(', ') || 'none'}`);
-    const contentKey = createHash('sha256').update(JSON.stringify([policy, attribution])).digest('hex');
-    const clean = await runDataset(app, ds, { perturbation: 'none', cacheDir, segmentFrames: 30, contentKey, log });
+    const clean = await runDataset(app, ds, { perturbation: 'none', cacheDir, segmentFrames: 30, log });
     const perturbed: { name: string; description: string; results: ClipRun['result'][] }[] = [];
     for (const p of perturbations) {
       const runs = await runDataset(app, ds, {
         perturbation: p.name,
         cacheDir,
         segmentFrames: 30,
-        contentKey,
         log,
         prepare: async (input) => {
           const path = await perturbVideo(input, p, tmp);
           return { path, cleanup: () => rmSync(path, { force: true }) };
         },
       });
-      perturbed.push({ name: p.name, description: p.description, results: runs.map((r) => r.result) });
+      perturbed.push({ name: p.name, description: p.description, results: runs.map((r) => reapply(r.result, policy, attribution)) });
     }
     const adversarial = args.adversarial > 0 ? await attack(config, ds.root, pickFakes(ds.items, args.adversarial), args.queries, notes, log) : null;
     for (const r of clean.filter((c) => c.result.error)) notes.push(`${r.result.item.file}: analysis failed (${r.result.error ?? ''}); left out of the metrics.`);
@@ -75,7 +73,7 @@ export async function evaluate(args: EvalArgs): Promise<number> {
       detectors,
       policy,
       attribution,
-      clean: clean.map((r) => r.result),
+      clean: clean.map((r) => reapply(r.result, policy, attribution)),
       perturbed,
       adversarial,
       notes,

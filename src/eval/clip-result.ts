@@ -2,8 +2,10 @@ import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import type { SegmentFeatures } from '../pipeline/segment-features.js';
 import { windowAccumulators } from '../pipeline/segment-features.js';
-import type { VideoScore } from '../pipeline/verdict.js';
-import { fuseScores } from '../pipeline/verdict.js';
+import type { AttributionModel } from '../pipeline/attribution.js';
+import { estimateSource } from '../pipeline/attribution.js';
+import type { VerdictPolicy, VideoScore } from '../pipeline/verdict.js';
+import { decideVerdict, fuseScores } from '../pipeline/verdict.js';
 import type { ClipResult, ClipScore, EvalItem } from './types.js';
 
 /**
@@ -95,5 +97,35 @@ export function scoreFromFeatures(f: SegmentFeatures, detector: string): VideoSc
     pFake: mean,
     uncertainty: { mean, std: g('std') ?? 0, entropy: g('entropy') ?? 0, aleatoric: g('aleatoric') ?? 0, epistemic: g('epistemic') ?? 0, samples: 1 },
     evidenceFrames: 1,
+  };
+}
+
+/**
+ * The parts of a clip's result that depend on the verdict policy and the source classifier —
+ * fused score, verdict, attribution — recomputed from its per-detector scores and features, so a
+ * cached analysis serves any policy (same functions as the analyzer's report).
+ */
+export function reapply(r: ClipResult, policy: VerdictPolicy, model: AttributionModel | null): ClipResult {
+  if (r.error) return r;
+  const names = Object.keys(r.detectors);
+  const scores = names.map((n) => {
+    const d = r.detectors[n] as ClipScore;
+    return d.pFake === null
+      ? { pFake: null, uncertainty: null, evidenceFrames: d.evidenceFrames }
+      : {
+          pFake: d.pFake,
+          uncertainty: { mean: d.pFake, std: d.std ?? 0, entropy: d.entropy ?? 0, aleatoric: d.aleatoric ?? 0, epistemic: d.epistemic ?? 0, samples: 1 },
+          evidenceFrames: d.evidenceFrames,
+        };
+  });
+  const fused = fuseScores(scores, names.map((n) => policy.weights?.[n] ?? 1));
+  const v = decideVerdict(fused, policy);
+  const a = model && v.pFake !== null ? estimateSource(model, r.features) : null;
+  return {
+    ...r,
+    fused: { ...clipScore(fused), disagreement: fused.disagreement ?? null },
+    verdict: v.verdict,
+    reason: v.reason,
+    attribution: a ? { classes: a.classes, probabilities: a.probabilities, top: a.top, entropy: a.entropy } : null,
   };
 }

@@ -9,9 +9,10 @@ import { quantile } from './attribution-train.js';
  *   1. decisionThreshold: the p(fake) cut with the best class-balanced accuracy (ties: nearest 0.5);
  *   2. margin, maxEpistemic, maxDisagreement: over a grid (margins 0–0.3, uncertainty thresholds at
  *      quantiles of the calibration values), the combination that answers the largest
- *      class-balanced fraction of items while their balanced accuracy reaches `targetAccuracy`;
+ *      class-balanced fraction of items while the one-sided 95 % lower bound of their balanced
+ *      accuracy reaches `targetAccuracy` — a small calibration set cannot buy a bold policy;
  *      if no combination reaches it (with at least `minCoverage` answered), the one with the best
- *      balanced accuracy at ≥ `fallbackCoverage`, flagged `targetMet: false`.
+ *      lower bound at ≥ `fallbackCoverage`, flagged `targetMet: false`.
  * Real and fake items are weighted to equal totals so a skewed calibration set does not buy
  * accuracy by answering only the majority class.
  */
@@ -42,6 +43,8 @@ export interface FittedPolicy {
     /** Class-balanced fraction answered and balanced accuracy on the answered, on the calibration items. */
     readonly coverage: number;
     readonly accuracyAnswered: number;
+    /** One-sided 95 % Wilson lower bound of accuracyAnswered: what the target is checked against. */
+    readonly accuracyLowerBound: number;
     /** Balanced accuracy with no abstention at the fitted threshold. */
     readonly accuracyForced: number;
     readonly combinationsTried: number;
@@ -61,12 +64,25 @@ function weights(items: readonly CalibrationItem[]): number[] {
 function score(items: readonly CalibrationItem[], w: readonly number[], t: number, answered: (i: CalibrationItem) => boolean) {
   let cov = 0;
   let ok = 0;
+  const n = { real: 0, fake: 0 };
   items.forEach((it, k) => {
     if (!answered(it)) return;
     cov += w[k] as number;
+    n[it.fake ? 'fake' : 'real']++;
     if (it.p >= t === it.fake) ok += w[k] as number;
   });
-  return { coverage: cov, accuracy: cov > 0 ? ok / cov : 0 };
+  const accuracy = cov > 0 ? ok / cov : 0;
+  // Balanced accuracy rests on the rarer answered class: count it twice as the effective size.
+  return { coverage: cov, accuracy, lowerBound: wilsonLower(accuracy, 2 * Math.min(n.real, n.fake)) };
+}
+
+/** One-sided 95 % Wilson lower bound of a proportion p observed on n items (0 for n = 0). */
+export function wilsonLower(p: number, n: number, z = 1.645): number {
+  if (n <= 0) return 0;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - half) / (1 + z2 / n));
 }
 
 export function bestThreshold(items: readonly CalibrationItem[]): number {
@@ -96,7 +112,7 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
   const cap = (q: number, values: number[], max: number) => (q >= 1 ? max : quantile(values, q));
   const eps = [...new Set(QUANTILES.map((q) => cap(q, items.map((i) => i.epistemic), MAX_BINARY_ENTROPY)))];
   const dis = [...new Set(QUANTILES.map((q) => cap(q, items.map((i) => i.disagreement), 0.5)))];
-  type Candidate = { m: number; e: number; d: number; coverage: number; accuracy: number };
+  type Candidate = { m: number; e: number; d: number; coverage: number; accuracy: number; lowerBound: number };
   let best: Candidate | null = null as Candidate | null;
   let fallback: Candidate | null = null as Candidate | null;
   let tried = 0;
@@ -106,8 +122,8 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
         tried++;
         const s = score(items, w, t, (i) => i.epistemic <= e && i.disagreement <= d && Math.abs(i.p - t) >= m);
         const cand = { m, e, d, ...s };
-        if (s.accuracy >= target && s.coverage >= minCoverage && (!best || s.coverage > best.coverage + 1e-12)) best = cand;
-        if (s.coverage >= fallbackCoverage && (!fallback || s.accuracy > fallback.accuracy + 1e-12)) fallback = cand;
+        if (s.lowerBound >= target && s.coverage >= minCoverage && (!best || s.coverage > best.coverage + 1e-12)) best = cand;
+        if (s.coverage >= fallbackCoverage && (!fallback || s.lowerBound > fallback.lowerBound + 1e-12)) fallback = cand;
       }
     }
   }
@@ -125,6 +141,7 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
       targetMet: best !== null,
       coverage: chosen.coverage,
       accuracyAnswered: chosen.accuracy,
+      accuracyLowerBound: chosen.lowerBound,
       accuracyForced: score(items, w, t, () => true).accuracy,
       combinationsTried: tried,
     },

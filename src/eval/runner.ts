@@ -12,8 +12,9 @@ import type { ClipResult, EvalItem } from './types.js';
 /**
  * Runs the analyzer over a dataset, one clip at a time (the analyzer already uses every core),
  * caching each clip's result on disk so that an interrupted evaluation resumes where it stopped.
- * The cache key covers the file, the perturbation and everything in the config that changes
- * results, so a changed config never reads stale results.
+ * The cache key covers the file, the perturbation and everything in the config that changes the
+ * analysis, so a changed config never reads stale results. The verdict policy and the source
+ * classifier are not in it: callers re-apply them (`reapply` in clip-result.ts).
  */
 export interface ClipRun {
   readonly result: ClipResult;
@@ -28,14 +29,12 @@ export interface RunOptions {
   readonly prepare?: Prepare;
   readonly cacheDir: string;
   readonly segmentFrames: number;
-  /** Anything else results depend on (e.g. the contents of the policy and attribution files). */
-  readonly contentKey?: string;
   readonly log?: (line: string) => void;
 }
 
 export async function runDataset(app: App, ds: Dataset, opts: RunOptions): Promise<ClipRun[]> {
   mkdirSync(opts.cacheDir, { recursive: true });
-  const configKey = JSON.stringify([app.config.seed, app.config.analysis, app.config.faces, app.config.detectors, app.config.verdict, app.config.attribution, opts.segmentFrames, opts.contentKey ?? '']);
+  const configKey = JSON.stringify([app.config.seed, app.config.analysis, app.config.faces, app.config.detectors, opts.segmentFrames]);
   const out: ClipRun[] = [];
   let n = 0;
   for (const item of ds.items) {

@@ -66,6 +66,9 @@ export function loadPolicy(config: Config, root: string, detectors: readonly str
   const same = fitted.length === detectors.length && fitted.every((d) => detectors.includes(d));
   const source =
     `fitted by fakescope calibrate on ${f.fittedOn.dataset} (sha256 ${String(f.fittedOn.datasetSha256 ?? '?').slice(0, 12)}; ${String(f.fittedOn.items ?? '?')} clips, ${String(f.fittedOn.segments ?? '?')} segments)` +
+    (f.fit?.targetMet === false
+      ? `; its target accuracy ${String(f.fit.targetAccuracy)} was not reachable on that set (best 95 % lower bound ${Number(f.fit.accuracyLowerBound).toFixed(2)})`
+      : '') +
     (same ? '' : `; fitted for detectors [${fitted.join(', ')}], these are [${detectors.join(', ')}]: thresholds may not transfer`);
   return { ...manual, ...Object.fromEntries(nums.map((k) => [k, f[k]])), weights, source } as PolicyInfo;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CalibrationItem } from '../../src/eval/policy-fit.js';
-import { bestThreshold, fitPolicy, fitWeights } from '../../src/eval/policy-fit.js';
+import { bestThreshold, fitPolicy, fitWeights, wilsonLower } from '../../src/eval/policy-fit.js';
 import { decideVerdict } from '../../src/pipeline/verdict.js';
 
 const item = (fake: boolean, p: number, epistemic = 0.01, disagreement = 0): CalibrationItem => ({ fake, p, epistemic, disagreement });
@@ -18,11 +18,12 @@ describe('fitPolicy', () => {
   it('abstains on the uncertain items so the answered ones reach the target, and the runtime verdict agrees', () => {
     // Confident items are right; items with high epistemic uncertainty are a coin toss.
     const items: CalibrationItem[] = [];
-    for (let i = 0; i < 20; i++) items.push(item(false, 0.1 + i * 0.005, 0.01), item(true, 0.8 + i * 0.005, 0.01));
+    for (let i = 0; i < 60; i++) items.push(item(false, 0.1 + i * 0.002, 0.01), item(true, 0.8 + i * 0.002, 0.01));
     for (let i = 0; i < 20; i++) items.push(item(i % 2 === 0, i % 4 < 2 ? 0.7 : 0.3, 0.3));
     const f = fitPolicy(items, { targetAccuracy: 0.95 });
     expect(f.fit.targetMet).toBe(true);
-    expect(f.fit.accuracyAnswered).toBeGreaterThanOrEqual(0.95);
+    expect(f.fit.accuracyLowerBound).toBeGreaterThanOrEqual(0.95);
+    expect(f.fit.accuracyAnswered).toBe(1);
     expect(f.fit.accuracyForced).toBeLessThan(0.95);
     expect(f.maxEpistemic).toBeLessThan(0.3);
     expect(f.fit.coverage).toBeGreaterThan(0.5);
@@ -32,7 +33,7 @@ describe('fitPolicy', () => {
       decideVerdict({ pFake: it.p, uncertainty: { mean: it.p, std: 0, entropy: 0.5, aleatoric: 0.5 - it.epistemic, epistemic: it.epistemic, samples: 8 }, evidenceFrames: 5, disagreement: it.disagreement }, policy),
     );
     const answered = verdicts.map((v, i) => ({ v, it: items[i]! })).filter((x) => x.v.verdict !== 'uncertain');
-    expect(answered.length).toBe(40);
+    expect(answered.length).toBe(120);
     expect(answered.every((x) => (x.v.verdict === 'fake') === x.it.fake)).toBe(true);
   });
 
@@ -65,5 +66,16 @@ describe('fitWeights', () => {
   it('keeps equal weights when the detectors are interchangeable', () => {
     const items = Array.from({ length: 10 }, (_, i) => ({ fake: i % 2 === 0, detectors: [score(i % 2 ? 0.3 : 0.7), score(i % 2 ? 0.3 : 0.7)] }));
     expect(fitWeights(items, 2).weights).toEqual([0.5, 0.5]);
+  });
+});
+
+describe('wilsonLower', () => {
+  it('is below the observed rate, tighter with more items, and 0 without items', () => {
+    expect(wilsonLower(1, 0)).toBe(0);
+    expect(wilsonLower(0.9, 20)).toBeLessThan(0.9);
+    expect(wilsonLower(0.9, 2000)).toBeGreaterThan(wilsonLower(0.9, 20));
+    expect(wilsonLower(0.9, 2000)).toBeCloseTo(0.889, 2);
+    // A perfect record on 28 items: n / (n + z²).
+    expect(wilsonLower(1, 28)).toBeCloseTo(28 / (28 + 1.645 ** 2), 10);
   });
 });

@@ -29,6 +29,8 @@ describe('loadPolicy', () => {
     const p = loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'p.json'), minEvidenceFrames: 7 } }), '/', ['rppg', 'blind-mobilenet-mcd']);
     expect(p).toMatchObject({ decisionThreshold: 0.55, margin: 0.05, maxEpistemic: 0.2, maxDisagreement: 0.25, minEvidenceFrames: 7 });
     expect(p.source).toMatch(/fitted by fakescope calibrate on calib \(sha256 abcdef012345; 18 clips, 84 segments\)$/);
+    writeFileSync(join(dir, 'p2.json'), JSON.stringify(policyFile({ fit: { targetMet: false, targetAccuracy: 0.9, accuracyLowerBound: 0.75 } })));
+    expect(loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'p2.json') } }), '/', ['rppg', 'blind-mobilenet-mcd']).source).toMatch(/target accuracy 0.9 was not reachable on that set \(best 95 % lower bound 0.75\)/);
     expect(loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'p.json') } }), '/', ['rppg']).source).toMatch(/may not transfer/);
   });
   it('uses the configured numbers when fitted is null', () => {
