@@ -26,6 +26,8 @@ export interface TrackSummary {
   /** Frames on which the face detector confirmed it. */
   readonly detectedFrames: number;
   readonly detectors: Readonly<Record<string, VideoScore>>;
+  /** This face's fused score and three-way verdict, under the same policy as the summary. */
+  readonly verdict: VerdictResult;
 }
 
 export interface DetectorSummary extends VideoScore {
@@ -186,6 +188,13 @@ export class ReportBuilder {
       frames: t.frames,
       detectedFrames: t.detectedFrames,
       detectors: Object.fromEntries(this.detectorNames.map((n) => [n, videoScore(t.stats.get(n) ?? [])])),
+      verdict: decideVerdict(
+        fuseScores(
+          this.detectorNames.map((n) => videoScore(t.stats.get(n) ?? [])),
+          this.detectorNames.map((n) => policy.weights?.[n] ?? 1),
+        ),
+        policy,
+      ),
     }));
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
