@@ -115,9 +115,10 @@ export function logoRows(results: readonly ClipResult[], model: AttributionModel
   const data = model.data;
   if (!data) return null;
   const known = results.filter((r) => !r.error && model.classes.includes(truthOf(r)));
-  // Refitting needs two classes left: a model of 'real' and one generator has no LOGO.
-  return model.classes
-    .filter((g) => g !== 'real' && new Set(data.labels.filter((l) => l !== g)).size >= 2)
+  // Refitting needs two classes left (a model of 'real' and one generator has no LOGO), and a row
+  // needs clips of its generator in this set.
+  const rows = model.classes
+    .filter((g) => g !== 'real' && new Set(data.labels.filter((l) => l !== g)).size >= 2 && known.some((r) => truthOf(r) === g))
     .map((g) => {
       const keep = data.labels.map((l) => l !== g);
       const refit = trainAttribution(
@@ -144,6 +145,7 @@ export function logoRows(results: readonly ClipResult[], model: AttributionModel
         epistemicAuroc: auc(epi.map((x) => x.r.fused.epistemic as number), epi.map((x) => truthOf(x.r) === g)),
       };
     });
+  return rows.length ? rows : null;
 }
 
 export function robustnessRow(name: string, description: string, results: readonly ClipResult[], threshold: number): RobustnessRow {

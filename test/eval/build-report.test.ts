@@ -109,6 +109,9 @@ describe('attribution and leave-one-generator-out', () => {
     expect(sbi.nHeldOut).toBe(1);
     expect(sbi.nSeen).toBe(2);
     expect(sbi.epistemicAuroc).toBe(1); // the held-out fake has the higher epistemic uncertainty
+    // A set without any of the known generators has no LOGO rows at all.
+    const none = buildEvalReport({ datasetPath: '/d', version: 't', createdAt: 'now', detectors: ['a'], policy, attribution: model, clean: [set[0]!, set[3]!], perturbed: [], adversarial: null, notes: [] });
+    expect(none.logo).toBeNull();
   });
 });
 
