@@ -64,7 +64,15 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 export function renderReport(box, report, href) {
   const s = report.summary;
   const rows = Object.entries(report.detectors).map(([name, d]) =>
-    el('tr', {}, el('td', {}, name), el('td', {}, d.pFake === null ? '—' : d.pFake.toFixed(2)), el('td', {}, d.uncertainty ? d.uncertainty.epistemic.toFixed(3) : '—'), el('td', {}, String(d.okFrames))),
+    el(
+      'tr',
+      {},
+      el('td', {}, name),
+      el('td', {}, d.pFake === null ? '—' : d.pFake.toFixed(2)),
+      el('td', {}, d.uncertainty ? d.uncertainty.epistemic.toFixed(3) : '—'),
+      el('td', {}, String(d.okFrames)),
+      el('td', {}, s.policy && s.policy.weights && name in s.policy.weights ? s.policy.weights[name].toFixed(2) : '—'),
+    ),
   );
   box.replaceChildren(
     el('p', {}, el('span', { class: `badge ${s.verdict}` }, s.verdict), ' ', s.reason),
@@ -74,7 +82,7 @@ export function renderReport(box, report, href) {
       : []),
     ...(s.policy && s.policy.source ? [el('p', { class: 'muted' }, `Verdict thresholds: ${s.policy.source}`)] : []),
     rows.length
-      ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'detector'), el('th', {}, 'p(fake)'), el('th', {}, 'epistemic'), el('th', {}, 'frames'))), el('tbody', {}, ...rows))
+      ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'detector'), el('th', {}, 'p(fake)'), el('th', {}, 'epistemic'), el('th', {}, 'frames'), el('th', { title: 'fusion weight (fitted by fakescope calibrate)' }, 'weight'))), el('tbody', {}, ...rows))
       : el('p', { class: 'muted' }, 'No detector is configured on this server.'),
     el('p', {}, el('a', { href, download: '' }, 'Download the JSON report')),
   );
