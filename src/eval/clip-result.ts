@@ -5,7 +5,7 @@ import { windowAccumulators } from '../pipeline/segment-features.js';
 import type { AttributionModel } from '../pipeline/attribution.js';
 import { estimateSource } from '../pipeline/attribution.js';
 import type { VerdictPolicy, VideoScore } from '../pipeline/verdict.js';
-import { decideVerdict, fuseScores } from '../pipeline/verdict.js';
+import { fuseScores, fusedVerdict } from '../pipeline/verdict.js';
 import type { ClipResult, ClipScore, EvalItem } from './types.js';
 
 /**
@@ -118,12 +118,11 @@ export function reapply(r: ClipResult, policy: VerdictPolicy, model: Attribution
           evidenceFrames: d.evidenceFrames,
         };
   });
-  const fused = fuseScores(scores, names.map((n) => policy.weights?.[n] ?? 1));
-  const v = decideVerdict(fused, policy);
+  const v = fusedVerdict(names, scores, policy);
   const a = model && v.pFake !== null ? estimateSource(model, r.features) : null;
   return {
     ...r,
-    fused: { ...clipScore(fused), disagreement: fused.disagreement ?? null },
+    fused: { ...clipScore(v), disagreement: v.disagreement ?? null },
     verdict: v.verdict,
     reason: v.reason,
     attribution: a ? { classes: a.classes, probabilities: a.probabilities, top: a.top, entropy: a.entropy } : null,

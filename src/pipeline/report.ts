@@ -6,8 +6,9 @@ import type { FrameResult } from './frame-result.js';
 import type { SegmentFeatures } from './segment-features.js';
 import { SegmentAccumulator } from './segment-features.js';
 import type { UncertaintyStats } from './uncertainty.js';
+import { StatsPool } from './uncertainty.js';
 import type { Verdict, VerdictPolicy, VerdictResult, VideoScore } from './verdict.js';
-import { decideVerdict, fuseScores, videoScore } from './verdict.js';
+import { fusedVerdict, poolScore } from './verdict.js';
 
 /**
  * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
@@ -90,20 +91,15 @@ interface TrackAcc {
   lastPtsMs: number;
   frames: number;
   detectedFrames: number;
-  stats: Map<string, UncertaintyStats[]>;
-}
-
-interface DetectorAcc {
-  stats: UncertaintyStats[];
-  insufficient: number;
-  reasons: Map<string, number>;
+  pools: Map<string, StatsPool>;
 }
 
 /** Accumulates frame results into a report; keeps per-frame results only when asked to. */
 export class ReportBuilder {
   private readonly frames: FrameResult[] = [];
   private readonly tracks = new Map<number, TrackAcc>();
-  private readonly detectorAcc = new Map<string, DetectorAcc>();
+  /** Per detector: why outputs were insufficient (scores and counts come from `segment`). */
+  private readonly reasons = new Map<string, Map<string, number>>();
   private frameCount = 0;
   private framesWithFaces = 0;
   private maxFaces = 0;
@@ -116,7 +112,7 @@ export class ReportBuilder {
     private readonly keepFrames: boolean,
     private readonly attribution: AttributionModel | null = null,
   ) {
-    for (const n of detectorNames) this.detectorAcc.set(n, { stats: [], insufficient: 0, reasons: new Map() });
+    for (const n of detectorNames) this.reasons.set(n, new Map());
   }
 
   add(r: FrameResult): void {
@@ -129,7 +125,7 @@ export class ReportBuilder {
     for (const f of r.faces) {
       let t = this.tracks.get(f.trackId);
       if (!t) {
-        t = { trackId: f.trackId, firstSeq: r.seq, lastSeq: r.seq, firstPtsMs: r.ptsMs, lastPtsMs: r.ptsMs, frames: 0, detectedFrames: 0, stats: new Map() };
+        t = { trackId: f.trackId, firstSeq: r.seq, lastSeq: r.seq, firstPtsMs: r.ptsMs, lastPtsMs: r.ptsMs, frames: 0, detectedFrames: 0, pools: new Map() };
         this.tracks.set(f.trackId, t);
       }
       t.lastSeq = r.seq;
@@ -141,26 +137,27 @@ export class ReportBuilder {
   }
 
   private addOutput(t: TrackAcc, name: string, out: DetectorOutput): void {
-    const acc = this.detectorAcc.get(name);
-    if (!acc || out.state === 'skipped') return;
+    const reasons = this.reasons.get(name);
+    if (!reasons || out.state === 'skipped') return;
     if (out.state === 'ok' && out.uncertainty) {
-      acc.stats.push(out.uncertainty);
-      const list = t.stats.get(name) ?? [];
-      list.push(out.uncertainty);
-      t.stats.set(name, list);
+      let pool = t.pools.get(name);
+      if (!pool) t.pools.set(name, (pool = new StatsPool()));
+      pool.add(out.uncertainty);
     } else {
-      acc.insufficient++;
       // Counted without numbers in brackets ("window filling (40 %)" → "window filling").
       const reason = (out.reason ?? 'unspecified').replace(/\s*\([^)]*\d[^)]*\)/g, '');
-      acc.reasons.set(reason, (acc.reasons.get(reason) ?? 0) + 1);
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
+  }
+
+  private trackScore(t: TrackAcc, name: string): VideoScore {
+    const pool = t.pools.get(name);
+    return pool ? poolScore(pool) : { pFake: null, uncertainty: null, evidenceFrames: 0 };
   }
 
   /** The verdict over everything added so far. */
   verdict(policy: VerdictPolicy): VerdictResult {
-    const names = [...this.detectorAcc.keys()];
-    const scores = [...this.detectorAcc.values()].map((a) => videoScore(a.stats));
-    return decideVerdict(fuseScores(scores, names.map((n) => policy.weights?.[n] ?? 1)), policy);
+    return fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.segment.score(n)), policy);
   }
 
   build(
@@ -168,12 +165,13 @@ export class ReportBuilder {
     policy: VerdictPolicy & { readonly source?: string },
   ): Report {
     const detectors: Record<string, DetectorSummary> = {};
-    for (const [name, a] of this.detectorAcc) {
-      const reasons = [...a.reasons.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5);
+    for (const [name, all] of this.reasons) {
+      const reasons = [...all.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5);
+      const counts = this.segment.counts(name);
       detectors[name] = {
-        ...videoScore(a.stats),
-        okFrames: a.stats.length,
-        insufficientFrames: a.insufficient,
+        ...this.segment.score(name),
+        okFrames: counts.ok,
+        insufficientFrames: counts.insufficient,
         insufficientReasons: Object.fromEntries(reasons),
       };
     }
@@ -187,14 +185,8 @@ export class ReportBuilder {
       lastPtsMs: t.lastPtsMs,
       frames: t.frames,
       detectedFrames: t.detectedFrames,
-      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, videoScore(t.stats.get(n) ?? [])])),
-      verdict: decideVerdict(
-        fuseScores(
-          this.detectorNames.map((n) => videoScore(t.stats.get(n) ?? [])),
-          this.detectorNames.map((n) => policy.weights?.[n] ?? 1),
-        ),
-        policy,
-      ),
+      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, this.trackScore(t, n)])),
+      verdict: fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy),
     }));
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,

@@ -1,9 +1,8 @@
 import type { DetectorOutput } from '../detectors/contract.js';
 import type { FrameResult } from './frame-result.js';
-import type { UncertaintyStats } from './uncertainty.js';
-import { poolStats } from './uncertainty.js';
+import { StatsPool } from './uncertainty.js';
 import type { VideoScore } from './verdict.js';
-import { videoScore } from './verdict.js';
+import { poolScore } from './verdict.js';
 
 /**
  * Features of the uncertainty manifold over a segment (a clip, a track, a window of frames): the
@@ -38,7 +37,7 @@ class Mean {
 }
 
 interface DetectorAcc {
-  stats: UncertaintyStats[];
+  pool: StatsPool;
   pSum: number;
   pSq: number;
   ok: number;
@@ -63,7 +62,7 @@ export class SegmentAccumulator {
     if (out.state === 'skipped') return;
     let a = this.acc.get(name);
     if (!a) {
-      a = { stats: [], pSum: 0, pSq: 0, ok: 0, insufficient: 0, named: new Map() };
+      a = { pool: new StatsPool(), pSum: 0, pSq: 0, ok: 0, insufficient: 0, named: new Map() };
       this.acc.set(name, a);
     }
     const mean = (key: string, x: number): void => {
@@ -77,7 +76,7 @@ export class SegmentAccumulator {
       return;
     }
     a.ok++;
-    a.stats.push(out.uncertainty);
+    a.pool.add(out.uncertainty);
     a.pSum += out.uncertainty.mean;
     a.pSq += out.uncertainty.mean * out.uncertainty.mean;
     if (out.attribution) {
@@ -98,7 +97,14 @@ export class SegmentAccumulator {
 
   /** Video-level score of one detector over the segment (as the report computes it). */
   score(name: string): VideoScore {
-    return videoScore(this.acc.get(name)?.stats ?? []);
+    const a = this.acc.get(name);
+    return a ? poolScore(a.pool) : { pFake: null, uncertainty: null, evidenceFrames: 0 };
+  }
+
+  /** Answered and unanswered (insufficient) outputs of one detector. */
+  counts(name: string): { readonly ok: number; readonly insufficient: number } {
+    const a = this.acc.get(name);
+    return { ok: a?.ok ?? 0, insufficient: a?.insufficient ?? 0 };
   }
 
   features(): SegmentFeatures {
@@ -106,7 +112,7 @@ export class SegmentAccumulator {
     for (const [name, a] of this.acc) {
       const total = a.ok + a.insufficient;
       if (total > 0) out[`${name}.okFraction`] = a.ok / total;
-      const pooled = poolStats(a.stats);
+      const pooled = a.pool.stats();
       if (pooled) {
         out[`${name}.pFake`] = pooled.mean;
         out[`${name}.std`] = pooled.std;

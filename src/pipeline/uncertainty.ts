@@ -139,3 +139,38 @@ export function poolStats(sets: readonly UncertaintyStats[]): UncertaintyStats |
   const aleatoric = sumH / n;
   return { mean, std: Math.sqrt(sq / n), entropy, aleatoric, epistemic: Math.max(0, entropy - aleatoric), samples: n };
 }
+
+/**
+ * `poolStats` computed incrementally: O(1) memory however many sets are added (a live stream's
+ * per-detector and per-track scores). Same statistics as `poolStats` over the same sets, with the
+ * variance from running sums (the values are probabilities, so cancellation is negligible).
+ */
+export class StatsPool {
+  private n = 0;
+  private sum = 0;
+  private sumH = 0;
+  private sumSq = 0;
+  private sets = 0;
+
+  add(s: UncertaintyStats): void {
+    this.sets++;
+    this.n += s.samples;
+    this.sum += s.mean * s.samples;
+    this.sumH += s.aleatoric * s.samples;
+    this.sumSq += s.samples * (s.std * s.std + s.mean * s.mean);
+  }
+
+  /** How many sets (e.g. face-frames) were added. */
+  get count(): number {
+    return this.sets;
+  }
+
+  stats(): UncertaintyStats | null {
+    if (this.n === 0) return null;
+    const mean = this.sum / this.n;
+    const entropy = binaryEntropy(clampProbability(mean));
+    const aleatoric = this.sumH / this.n;
+    const std = Math.sqrt(Math.max(0, this.sumSq / this.n - mean * mean));
+    return { mean, std, entropy, aleatoric, epistemic: Math.max(0, entropy - aleatoric), samples: this.n };
+  }
+}

@@ -1,4 +1,4 @@
-import type { UncertaintyStats } from './uncertainty.js';
+import type { StatsPool, UncertaintyStats } from './uncertainty.js';
 import { poolStats } from './uncertainty.js';
 
 /**
@@ -46,6 +46,12 @@ export function videoScore(frameStats: readonly UncertaintyStats[]): VideoScore 
   return { pFake: pooled?.mean ?? null, uncertainty: pooled, evidenceFrames: frameStats.length };
 }
 
+/** The video score of an incrementally pooled set of face-frames (see `StatsPool`). */
+export function poolScore(pool: StatsPool): VideoScore {
+  const uncertainty = pool.stats();
+  return { pFake: uncertainty?.mean ?? null, uncertainty, evidenceFrames: pool.count };
+}
+
 /**
  * Fusion of detector video scores: a mixture of the detectors' predictive distributions, each
  * detector counting with its weight whatever its sample count (equal weights by default; fitted
@@ -62,6 +68,11 @@ export function fuseScores(scores: readonly VideoScore[], weights?: readonly num
     uncertainty: pooled ? { ...pooled, samples: withEvidence.reduce((n, x) => n + (x.s.uncertainty?.samples ?? 0), 0) } : null,
     evidenceFrames: withEvidence.reduce((n, x) => Math.min(n, x.s.evidenceFrames), withEvidence.length ? Infinity : 0),
   };
+}
+
+/** Fuse named detector scores with the policy's weights (missing names weigh 1) and decide. */
+export function fusedVerdict(names: readonly string[], scores: readonly VideoScore[], policy: VerdictPolicy): VerdictResult {
+  return decideVerdict(fuseScores(scores, names.map((n) => policy.weights?.[n] ?? 1)), policy);
 }
 
 /** (Weighted) population standard deviation; 0 for fewer than two values. */

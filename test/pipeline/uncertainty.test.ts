@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   binaryEntropy,
   categoricalEntropy,
+  StatsPool,
   poolSamples,
+  poolStats,
   summarizeCategorical,
   summarizeSamples,
 } from '../../src/pipeline/uncertainty.js';
@@ -96,5 +98,18 @@ describe('categorical', () => {
 describe('poolSamples', () => {
   it('concatenates windows in order (T_eff = sum of sizes)', () => {
     expect(poolSamples([[0.1, 0.2], [], [0.3]])).toEqual([0.1, 0.2, 0.3]);
+  });
+});
+
+describe('StatsPool', () => {
+  it('gives the statistics of poolStats over the same sets, with O(1) memory', () => {
+    const sets = Array.from({ length: 500 }, (_, i) => summarizeSamples(Array.from({ length: 1 + (i % 9) }, (_, k) => ((i * 7 + k * 13) % 97) / 97))!);
+    const pool = new StatsPool();
+    for (const s of sets) pool.add(s);
+    const a = poolStats(sets)!;
+    const b = pool.stats()!;
+    for (const k of ['mean', 'std', 'entropy', 'aleatoric', 'epistemic', 'samples'] as const) expect(b[k]).toBeCloseTo(a[k], 12);
+    expect(pool.count).toBe(500);
+    expect(new StatsPool().stats()).toBeNull();
   });
 });
