@@ -15,7 +15,7 @@ import { runAdversarial } from '../../src/eval/adversarial.js';
 import type { AttackedCrop } from '../../src/eval/adversarial-summary.js';
 import { createAttackTarget } from '../../src/eval/adversarial-target.js';
 import type { Frame } from '../../src/ingest/frame.js';
-import { makeClip, tempDir } from '../helpers/media.js';
+import { makeClip, sharedMedia, tempDir } from '../helpers/media.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MODELS = join(ROOT, 'models');
@@ -106,9 +106,11 @@ describe('runAdversarial', () => {
     await expect(runAdversarial({ files: [clip], sessions, faceDetector, config, modelsDir: MODELS, signal: controller.signal })).rejects.toMatchObject({ code: 'E_STOPPED' });
   });
 
-  const fake = synthFake();
-  const skipped = fake ? '' : ' (skipped: no models/training/cache/synth-videos/test — the training cache is not in CI)';
-  it.skipIf(!fake)(`attacks face crops of a synthetic fake clip and lowers the attacked score${skipped}`, async () => {
+  // A development deepfake (in CI: ../shared/media), else a synthetic fake from the training cache.
+  const fake = sharedMedia('fake_dfdc_widuwuoiur.mp4') ?? synthFake();
+  const skipped = fake ? '' : ' (skipped: neither ../shared/media nor models/training/cache/synth-videos/test is here)';
+  if (!fake) console.warn(`adversarial test${skipped}`);
+  it.skipIf(!fake)(`attacks face crops of a fake clip and lowers the attacked score${skipped}`, async () => {
     const crops: AttackedCrop[] = [];
     const options = { files: [fake as string], sessions, faceDetector, config, modelsDir: MODELS, queries: 15, samples: 8, cropsPerClip: 2 };
     const report = await runAdversarial({ ...options, onCrop: (c) => crops.push(c) });
