@@ -34,14 +34,14 @@ export async function calibrate(args: CalibrateArgs): Promise<number> {
   const config = parseConfig({ ...raw, verdict: { ...(raw.verdict as object | undefined), fitted: null }, attribution: { model: null } });
   const ds = loadDataset(resolve(args.dataset));
   const out = resolve(args.out ?? join(PACKAGE_ROOT, 'models'));
-  const app = buildApp(config, builtinRegistry());
+  const registry = builtinRegistry();
+  const app = buildApp(config, registry);
 
   const log = (l: string) => {
     if (!args.quiet) process.stderr.write(`${l}\n`);
   };
   try {
     for (const x of ds.skipped) log(`${x.file}: label "${x.label}" is neither real nor fake; left out`);
-    const registry = builtinRegistry();
     const detectors = detectorNames(registry, config.detectors);
     const runs = await runDataset(app, ds, {
       perturbation: 'none',

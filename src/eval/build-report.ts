@@ -1,5 +1,5 @@
 import type { AttributionModel } from '../pipeline/attribution.js';
-import { estimateSource, featureVector } from '../pipeline/attribution.js';
+import { estimateSource } from '../pipeline/attribution.js';
 import type { PolicyInfo } from '../pipeline/calibration-files.js';
 import { trainAttribution } from './attribution-train.js';
 import { accuracy, auc, bootstrapCi, brier, confusion, coverageCurve, multiclassSummary, nll, reliability, rocCurve, uncertaintyErrorAuroc } from './metrics.js';
@@ -222,5 +222,3 @@ export function buildEvalReport(x: EvalInputs): EvalReport {
   };
 }
 
-/** Rows for fitting: a clip's features in a model's order. */
-export { featureVector };
