@@ -7,7 +7,7 @@ import type { SegmentFeatures } from './segment-features.js';
 import { SegmentAccumulator } from './segment-features.js';
 import type { UncertaintyStats } from './uncertainty.js';
 import { StatsPool } from './uncertainty.js';
-import type { Verdict, VerdictPolicy, VerdictResult, VideoScore } from './verdict.js';
+import type { Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
 import { fusedVerdict, poolScore } from './verdict.js';
 
 /**
@@ -40,6 +40,8 @@ export interface DetectorSummary extends VideoScore {
 
 export interface ReportSummary {
   readonly verdict: Verdict;
+  /** Why, as a stable code (see `VerdictWhy`); `reason` says it with the numbers. */
+  readonly why: VerdictWhy;
   readonly reason: string;
   readonly pFake: number | null;
   readonly uncertainty: UncertaintyStats | null;
@@ -193,6 +195,7 @@ export class ReportBuilder {
       ...meta,
       summary: {
         verdict: v.verdict,
+        why: v.why,
         reason: v.reason,
         pFake: v.pFake,
         uncertainty: v.uncertainty,

@@ -16,6 +16,19 @@ import { poolStats } from './uncertainty.js';
  */
 export type Verdict = 'real' | 'fake' | 'uncertain';
 
+/**
+ * Why the verdict is what it is, as a stable code (the plain-language text is built from it by the
+ * report's readers): `decided` for a real/fake verdict; otherwise the first abstention rule that fired.
+ */
+export type VerdictWhy =
+  | 'decided'
+  | 'no-answer'
+  | 'too-few-frames'
+  | 'out-of-distribution'
+  | 'disagreement'
+  | 'near-threshold'
+  | 'uncertain-segments';
+
 export interface VerdictPolicy {
   readonly decisionThreshold: number;
   readonly margin: number;
@@ -38,6 +51,7 @@ export interface VideoScore {
 
 export interface VerdictResult extends VideoScore {
   readonly verdict: Verdict;
+  readonly why: VerdictWhy;
   readonly reason: string;
 }
 
@@ -87,15 +101,16 @@ export function spread(values: readonly number[], weights?: readonly number[]): 
 export function decideVerdict(score: VideoScore, policy: VerdictPolicy): VerdictResult {
   const u = score.uncertainty;
   if (score.pFake === null || u === null) {
-    return { ...score, verdict: 'uncertain', reason: 'no detector produced an answer' };
+    return { ...score, verdict: 'uncertain', why: 'no-answer', reason: 'no detector produced an answer' };
   }
   if (score.evidenceFrames < policy.minEvidenceFrames) {
-    return { ...score, verdict: 'uncertain', reason: `only ${score.evidenceFrames} face-frames answered (< ${policy.minEvidenceFrames})` };
+    return { ...score, verdict: 'uncertain', why: 'too-few-frames', reason: `only ${score.evidenceFrames} face-frames answered (< ${policy.minEvidenceFrames})` };
   }
   if (u.epistemic > policy.maxEpistemic) {
     return {
       ...score,
       verdict: 'uncertain',
+      why: 'out-of-distribution',
       reason: `epistemic uncertainty ${u.epistemic.toFixed(3)} nats > ${policy.maxEpistemic}`,
     };
   }
@@ -103,12 +118,13 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
     return {
       ...score,
       verdict: 'uncertain',
+      why: 'disagreement',
       reason: `detectors disagree: spread of p(fake) ${(score.disagreement as number).toFixed(3)} > ${policy.maxDisagreement}`,
     };
   }
   if (Math.abs(score.pFake - policy.decisionThreshold) < policy.margin) {
-    return { ...score, verdict: 'uncertain', reason: `p(fake) ${score.pFake.toFixed(2)} within ±${policy.margin} of ${policy.decisionThreshold}` };
+    return { ...score, verdict: 'uncertain', why: 'near-threshold', reason: `p(fake) ${score.pFake.toFixed(2)} within ±${policy.margin} of ${policy.decisionThreshold}` };
   }
   const verdict = score.pFake >= policy.decisionThreshold ? 'fake' : 'real';
-  return { ...score, verdict, reason: `p(fake) ${score.pFake.toFixed(2)} ${verdict === 'fake' ? '≥' : '<'} ${policy.decisionThreshold}` };
+  return { ...score, verdict, why: 'decided', reason: `p(fake) ${score.pFake.toFixed(2)} ${verdict === 'fake' ? '≥' : '<'} ${policy.decisionThreshold}` };
 }
