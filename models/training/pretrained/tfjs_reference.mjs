@@ -1,0 +1,97 @@
+// Records reference outputs of the ORIGINAL TF.js models (run by @tensorflow/tfjs, CPU backend) on
+// fixed inputs, for the parity checks of the PyTorch ports (parity.py) and the ONNX conversion test.
+// Dev-only tool: @tensorflow/tfjs is not a dependency of fakescope. Install it outside the repo:
+//   npm install --prefix /work/cache/tfjs @tensorflow/tfjs@4
+//   node models/training/pretrained/tfjs_reference.mjs [job ...]
+// Env: TFJS_DIR (default /work/cache/tfjs/node_modules/@tensorflow/tfjs), FAKESCOPE_NPM_CACHE.
+// Input: ((i·7919) mod 1000)/1000 over the flat NHWC index, times the job's scale.
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const npm = process.env.FAKESCOPE_NPM_CACHE ?? '/work/cache/npm';
+const require = createRequire(import.meta.url);
+const tf = require(process.env.TFJS_DIR ?? '/work/cache/tfjs/node_modules/@tensorflow/tfjs');
+const human = join(npm, 'human-models/package/models');
+const faceApi = join(npm, 'face-api/package/model');
+
+export const JOBS = {
+  faceres: {
+    model: join(human, 'faceres-deep.json'), input: 'input_1', shape: [1, 64, 64, 3], scale: 255,
+    outputs: { mid: 'conv_pw_11_relu/clip_by_value', last: 'conv_pw_13_relu/clip_by_value',
+      pooled: 'global_pooling/Mean', gender: 'gender_pred/Sigmoid', age: 'age_pred/Softmax' },
+    file: join(here, 'reference', 'faceres.json'),
+  },
+  // The first conv and separable block of faceres (stride 2 with TF's asymmetric padding, depthwise,
+  // pointwise): the tiny ONNX conversion fixture of test/models/conversion.test.ts.
+  'faceres-stem': {
+    model: join(human, 'faceres-deep.json'), input: 'input_1', shape: [1, 16, 16, 3], scale: 255,
+    outputs: { out: 'conv_pw_1_relu/clip_by_value' },
+    file: join(root, 'test', 'fixtures', 'conversion', 'faceres-stem.reference.json'),
+  },
+};
+
+function formula(shape, scale) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = (((i * 7919) % 1000) / 1000) * scale;
+  return tf.tensor(x, shape);
+}
+
+async function loadGraph(path) {
+  const spec = JSON.parse(readFileSync(path, 'utf8'));
+  // Fixed 224-px placeholders would refuse smaller inputs; the networks are fully convolutional, so
+  // only height and width are freed (the computation is unchanged).
+  for (const node of spec.modelTopology.node) {
+    const dims = node.op === 'Placeholder' ? node.attr?.shape?.shape?.dim : undefined;
+    if (dims?.length === 4) { dims[1].size = '-1'; dims[2].size = '-1'; }
+  }
+  for (const sig of Object.values(spec.signature?.inputs ?? {})) {
+    const dims = sig.tensorShape?.dim;
+    if (dims?.length === 4) { dims[1].size = '-1'; dims[2].size = '-1'; }
+  }
+  const specs = [];
+  const buffers = [];
+  for (const group of spec.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) buffers.push(readFileSync(join(dirname(path), p)));
+  }
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  return tf.loadGraphModel({
+    load: async () => ({ modelTopology: spec.modelTopology, weightSpecs: specs, weightData, format: spec.format,
+      generatedBy: spec.generatedBy, convertedBy: spec.convertedBy, signature: spec.signature }),
+  });
+}
+
+const b64 = (t) => Buffer.from(new Float32Array(t.dataSync()).buffer).toString('base64');
+
+export async function record(name, job, run) {
+  const x = formula(job.shape, job.scale);
+  const keys = Object.keys(job.outputs);
+  const result = await run(x, keys.map((k) => job.outputs[k]));
+  const outs = Array.isArray(result) ? result : [result];
+  const outputs = {};
+  keys.forEach((k, i) => { outputs[k] = { node: job.outputs[k], shape: outs[i].shape, data: b64(outs[i]) }; });
+  const doc = { job: name, model: job.model.replace(npm + '/', ''), tfjs: tf.version.tfjs, backend: tf.getBackend(),
+    input: { shape: job.shape, formula: '((i*7919) mod 1000)/1000 * scale, flat NHWC index i', scale: job.scale },
+    layout: 'NHWC float32 little-endian, base64', outputs };
+  mkdirSync(dirname(job.file), { recursive: true });
+  writeFileSync(job.file, JSON.stringify(doc, null, 1) + '\n');
+  console.log(`${name}: ${keys.map((k, i) => `${k} ${JSON.stringify(outs[i].shape)}`).join(', ')} → ${job.file}`);
+}
+
+async function main() {
+  await tf.setBackend('cpu');
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(JOBS);
+  for (const name of names) {
+    const job = JOBS[name];
+    const model = await loadGraph(job.model);
+    await record(name, job, async (x, nodes) => model.execute({ [job.input]: x }, nodes));
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
