@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SPLITS = ('train', 'calib', 'eval')
+# The 71 celebrity photos are one group (one source, recurring people); they hold more distinct
+# people than any other group, which is what SBI training needs most, so they train.
+PINNED = {'deepface-photos': 'train'}
 FRACTIONS = {'train': 0.55, 'calib': 0.2, 'eval': 0.25}
 # Every generator the corpus and the development media hold, as `method` in their manifests.
 GENERATORS = ('deepfacelive-dfm', 'anitalker', 'edtalk', 'styleheat', 'aniportrait', 'ffpp-unknown', 'dfdc')
@@ -61,7 +64,8 @@ def assign_splits(groups: dict[str, str], seed: int = 0) -> dict[str, str]:
         by_stratum[s].append(g)
     out: dict[str, str] = {}
     for s, gs in sorted(by_stratum.items()):
-        gs = sorted(gs, key=lambda g: _hash(g, seed))
+        out.update({g: PINNED[g] for g in gs if g in PINNED})
+        gs = sorted((g for g in gs if g not in PINNED), key=lambda g: _hash(g, seed))
         n = len(gs)
         if n == 1:
             out[gs[0]] = 'eval'
@@ -117,7 +121,8 @@ def load_faces(index: Path, seed: int = 0, labels: Path | None = None) -> list[F
         if f.label == 'real':
             f.face_label = 'real'
         elif f.label == 'fake':
-            f.face_label = per_face.get(f.clip_track, 'fake')
+            # a paired fake's track the labeller could not match is unknown, not assumed fake
+            f.face_label = per_face.get(f.clip_track, 'unknown' if f.clip.startswith('fake_deepfacelive_') else 'fake')
         else:
             f.face_label = 'unknown'  # e.g. the AR beauty filter: neither a deepfake nor untouched
     return faces

@@ -3,14 +3,12 @@
 From the face index (face_index.py) every track of every clip contributes at most `per_track`
 crops, evenly spaced in time. Per crop:
 
-    (`view` says which: `train`, `canonical` or `sbi-test`; the boundary target counts only for
-    `real` and `sbi` views — a generator's mask is unknown)
-
+    every face                    the runtime's crop (`canonical`): the canonical square, no
+                                  augmentation — what evaluation scores
     train split, real face        `views` SBI pairs (sbi.py, train mode): the paired-augmented real
-                                  and its self-blend, with random 5–20 % margins
-    train split, generator fake   `views` augmented copies (the SBI paired augmentation and margins)
-    calib / eval, any face        the runtime's crop: the canonical square, no augmentation; for real
-                                  faces also one SBI fake (test mode), to watch the SBI task itself
+                                  and its self-blend, with random 5–20 % margins (`train`)
+    train split, generator fake   `views` augmented copies (the SBI paired augmentation, margins, flip)
+    calib / eval, real face       one SBI fake in test mode (`sbi-test`), to watch the SBI task itself
 
 Each view is a 128-px uint8 RGB image (what the runtime feeds the model), its binary label, its
 class (`real`, `sbi` or the generator), the boundary target B = 4·m·(1 − m) of its blend mask
@@ -75,30 +73,29 @@ def make_views(args) -> list[dict]:
     base = {'file': f.file, 'clip': f.clip, 'track': f.track, 'group': f.group, 'split': f.split,
             'method': f.method, 'kind': f.kind}
     out = []
+    is_real = f.face_label == 'real'
+    win = sbi.crop_window(img.shape[0], canonical, (sbi.TEST_MARGIN,) * 4)
+    out.append({**base, 'image': sbi.final_crop(img, win, SIZE), 'label': 0 if is_real else 1,
+                'cls': 'real' if is_real else f.method, 'boundary': zero, 'view': 'canonical'})
     if f.split == 'train':
         for v in range(n_views):
             rng = _rng(seed, f'{f.file}:{v}')
-            if f.face_label == 'real':
+            if is_real:
                 p = sbi.sbi_pair(img, landmarks_of(f), rng, canonical, SIZE, train=True)
                 out.append({**base, 'image': p['real'], 'label': 0, 'cls': 'real', 'boundary': zero, 'view': 'train'})
                 out.append({**base, 'image': p['fake'], 'label': 1, 'cls': 'sbi', 'view': 'train',
                             'boundary': pool_grid(p['boundary'], grid).astype(np.float16)})
             else:
-                win = sbi.crop_window(img.shape[0], canonical, sbi.random_margins(rng))
+                win_v = sbi.crop_window(img.shape[0], canonical, sbi.random_margins(rng))
                 aug = sbi.apply_paired(img, sbi.draw_paired(rng))
                 if rng.random() < 0.5:
                     aug = aug[:, ::-1].copy()
-                out.append({**base, 'image': sbi.final_crop(aug, win, SIZE), 'label': 1, 'cls': f.method,
+                out.append({**base, 'image': sbi.final_crop(aug, win_v, SIZE), 'label': 1, 'cls': f.method,
                             'boundary': zero, 'view': 'train'})
-    else:
-        win = sbi.crop_window(img.shape[0], canonical, (sbi.TEST_MARGIN,) * 4)
-        is_real = f.face_label == 'real'
-        out.append({**base, 'image': sbi.final_crop(img, win, SIZE), 'label': 0 if is_real else 1,
-                    'cls': 'real' if is_real else f.method, 'boundary': zero, 'view': 'canonical'})
-        if is_real:
-            p = sbi.sbi_pair(img, landmarks_of(f), _rng(seed, f'{f.file}:test'), canonical, SIZE, train=False)
-            out.append({**base, 'image': p['fake'], 'label': 1, 'cls': 'sbi',
-                        'boundary': pool_grid(p['boundary'], grid).astype(np.float16), 'view': 'sbi-test'})
+    elif is_real:
+        p = sbi.sbi_pair(img, landmarks_of(f), _rng(seed, f'{f.file}:test'), canonical, SIZE, train=False)
+        out.append({**base, 'image': p['fake'], 'label': 1, 'cls': 'sbi', 'view': 'sbi-test',
+                    'boundary': pool_grid(p['boundary'], grid).astype(np.float16)})
     for o in out:
         o['image'] = np.clip(np.rint(o['image']), 0, 255).astype(np.uint8)
     return out

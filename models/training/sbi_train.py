@@ -1,0 +1,266 @@
+"""Trains and studies the SBI blind detectors on cached views (views.py).
+
+    # 1. the frozen trunk's maps of every view, once per backbone (minutes)
+    python3 -m models.training.sbi_train features --family faceres
+    # 2. leave-one-generator-out study + the final split (train → calib → eval), one head
+    python3 -m models.training.sbi_train study --family faceres --head dropout
+    # 3. the shipped model: trained on the train split, temperature and density reference on calib
+    python3 -m models.training.sbi_train fit --family faceres --head dropout --name blind-faceres-mcd
+
+With a frozen backbone (`--tune-upper` off) only the neck, the dense trunk and the heads learn, from
+cached stride-16 and stride-32 maps: a run is seconds to a minute on two cores. `--tune-upper` also
+fine-tunes the backbone's stride-32 stage from the cached stride-16 maps.
+
+Video scores follow the issue's rule: a track's score is the mean p(fake) of its face crops, a clip
+is as fake as its most fake track (tracks with fewer than `min_track_crops` crops count only when
+the clip has no longer one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import density as dens
+from .face_index import GENERATORS
+from .metrics import auc, binary_entropy, sigmoid
+from .sbi_model import SBI_CLASSES, SbiDetector
+
+CACHE = Path('models/training/cache')
+RUNS = Path('models/training/runs')
+INPUT_SCALE = {'faceres': (np.zeros(3), np.full(3, 1 / 255.0))}   # x = (pixel/255 − mean) / std
+
+
+def normalise(images: np.ndarray, family: str) -> torch.Tensor:
+    mean, std = INPUT_SCALE.get(family, (np.full(3, 0.5), np.full(3, 0.5)))
+    x = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
+    return (x - torch.tensor(mean, dtype=torch.float32)[None, :, None, None]) / torch.tensor(std, dtype=torch.float32)[None, :, None, None]
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+@dataclass
+class Views:
+    meta: dict          # name → np.ndarray of str
+    label: np.ndarray
+    boundary: np.ndarray
+    mid: np.ndarray | None = None
+    last: np.ndarray | None = None
+
+    def subset(self, idx: np.ndarray) -> 'Views':
+        return Views({k: v[idx] for k, v in self.meta.items()}, self.label[idx], self.boundary[idx],
+                     None if self.mid is None else self.mid[idx], None if self.last is None else self.last[idx])
+
+    def __len__(self) -> int:
+        return len(self.label)
+
+
+def load_views(path: Path, feats: Path | None) -> Views:
+    z = np.load(path)
+    meta = {k: z[k] for k in ('file', 'clip', 'track', 'group', 'split', 'method', 'kind', 'cls', 'view')}
+    v = Views(meta, z['label'].astype(np.int64), z['boundary'].astype(np.float32))
+    if feats is not None:
+        f = np.load(feats)
+        v.mid, v.last = f['mid'], f['last']
+    return v
+
+
+def compute_features(views_path: Path, family: str, out: Path, batch: int = 64) -> None:
+    z = np.load(views_path)
+    images = z['image']
+    model = SbiDetector(family).eval()
+    mids, lasts = [], []
+    t0 = time.time()
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            x = normalise(images[i:i + batch], family)
+            mid = model.lower(x)
+            mids.append(mid.half().numpy())
+            lasts.append(model.upper(mid).half().numpy())
+    np.savez(out, mid=np.concatenate(mids), last=np.concatenate(lasts))
+    print(f'{family}: {len(images)} views in {time.time() - t0:.0f} s → {out}')
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+
+
+@dataclass
+class RunConfig:
+    family: str = 'faceres'
+    head: str = 'dropout'
+    epochs: int = 12
+    batch: int = 256
+    lr: float = 1e-3
+    weight_decay: float = 0.05
+    dense_weight: float = 0.5
+    gen_weight: float = 0.5
+    kl_weight: float = 1.0
+    tune_upper: bool = False
+    seed: int = 0
+    mc: int = 32
+
+
+def sample_weights(v: Views) -> np.ndarray:
+    """Real and fake get equal totals; within fakes the self-blends get half and the generators
+    present share the other half equally (DeepFaceLive would otherwise drown the others)."""
+    w = np.zeros(len(v))
+    real = v.label == 0
+    w[real] = 0.5 / max(real.sum(), 1)
+    sbi_m = v.meta['cls'] == 'sbi'
+    gens = [g for g in GENERATORS if (v.meta['cls'] == g).any()]
+    w[sbi_m] = (0.25 if gens else 0.5) / max(sbi_m.sum(), 1)
+    for g in gens:
+        m = v.meta['cls'] == g
+        w[m] = 0.25 / len(gens) / m.sum()
+    return w * len(v)
+
+
+def train_run(cfg: RunConfig, train: Views, log=print) -> SbiDetector:
+    torch.manual_seed(cfg.seed)
+    model = SbiDetector(cfg.family, cfg.head)
+    for p in model.backbone.parameters():
+        p.requires_grad_(False)
+    if cfg.tune_upper:
+        for p in model.upper_modules_parameters():
+            p.requires_grad_(True)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    n = len(train)
+    steps = cfg.epochs * math.ceil(n / cfg.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1)
+    weights = torch.from_numpy(sample_weights(train)).float()
+    cls_index = {c: i for i, c in enumerate(SBI_CLASSES)}
+    cls = torch.tensor([cls_index[c] for c in train.meta['cls']])
+    labels = torch.from_numpy(train.label).float()
+    dense_on = torch.from_numpy(np.isin(train.meta['cls'], ('real', 'sbi'))).float()
+    boundary = torch.from_numpy(train.boundary)
+    mid_all = torch.from_numpy(train.mid)
+    last_all = torch.from_numpy(train.last)
+    g = torch.Generator().manual_seed(cfg.seed)
+    model.train()
+    model.backbone.eval()   # frozen BN/act statistics (the port has no BN layers, the scratch families do)
+    t0 = time.time()
+    for epoch in range(cfg.epochs):
+        order = torch.randperm(n, generator=g)
+        total = 0.0
+        for i in range(0, n, cfg.batch):
+            idx = order[i:i + cfg.batch]
+            mid = mid_all[idx].float()
+            last = model.upper(mid) if cfg.tune_upper else last_all[idx].float()
+            feat, fmap = model.from_maps(mid, last)
+            noise, dense_noise = model.sample_noise(len(idx), 1, generator=g)
+            logits, dense, gen = model.heads(feat, fmap, noise, dense_noise)
+            w = weights[idx]
+            l_bin = (nn.functional.binary_cross_entropy_with_logits(logits[:, 0], labels[idx], reduction='none') * w).mean()
+            l_gen = (nn.functional.cross_entropy(gen[:, 0], cls[idx], reduction='none') * w).mean()
+            d = nn.functional.binary_cross_entropy_with_logits(dense[:, 0], boundary[idx].float(), reduction='none').mean((1, 2))
+            l_dense = (d * w * dense_on[idx]).sum() / max(float((w * dense_on[idx]).sum()), 1e-9)
+            loss = l_bin + cfg.gen_weight * l_gen + cfg.dense_weight * l_dense + cfg.kl_weight * model.heads.kl() / n
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss) * len(idx)
+        log(f'  epoch {epoch + 1}/{cfg.epochs} loss {total / n:.4f} ({time.time() - t0:.0f} s)')
+    return model.eval()
+
+
+@torch.no_grad()
+def predict(model: SbiDetector, v: Views, cfg: RunConfig, batch: int = 256) -> dict:
+    """Per view: MC logits [N, T], mean-network feature [N, D], mean dense and generator probs."""
+    g = torch.Generator().manual_seed(cfg.seed + 17)
+    logits, feats, gens, dense = [], [], [], []
+    for i in range(0, len(v), batch):
+        mid = torch.from_numpy(v.mid[i:i + batch]).float()
+        last = model.upper(mid) if cfg.tune_upper else torch.from_numpy(v.last[i:i + batch]).float()
+        feat, fmap = model.from_maps(mid, last)
+        noise, dense_noise = model.sample_noise(len(mid), cfg.mc, generator=g)
+        lo, de, ge = model.heads(feat, fmap, noise, dense_noise)
+        logits.append(lo.numpy())
+        feats.append(feat.numpy())
+        gens.append(torch.softmax(ge, -1).mean(1).numpy())
+        dense.append(torch.sigmoid(de).mean(1).numpy())
+    return {'logits': np.concatenate(logits), 'feat': np.concatenate(feats), 'gen': np.concatenate(gens),
+            'dense': np.concatenate(dense)}
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation helpers (pure)
+
+
+def mc_summary(logits: np.ndarray, temperature: float = 1.0) -> dict:
+    p = sigmoid(logits / temperature)
+    mean = p.mean(1)
+    total = binary_entropy(mean)
+    alea = binary_entropy(p).mean(1)
+    return {'p': mean, 'mi': np.maximum(total - alea, 0), 'aleatoric': alea}
+
+
+def video_scores(clips: np.ndarray, tracks: np.ndarray, p: np.ndarray, min_track_crops: int = 3) -> dict:
+    """clip → max over its tracks of the track's mean p (short tracks only when nothing longer)."""
+    per_track: dict[tuple, list] = {}
+    for c, t, x in zip(clips, tracks, p):
+        per_track.setdefault((c, t), []).append(float(x))
+    by_clip: dict[str, list] = {}
+    for (c, _), xs in per_track.items():
+        by_clip.setdefault(c, []).append((len(xs), float(np.mean(xs))))
+    out = {}
+    for c, ts in by_clip.items():
+        long = [m for n, m in ts if n >= min_track_crops]
+        out[c] = max(long) if long else max(m for _, m in ts)
+    return out
+
+
+def bootstrap_auc(scores: np.ndarray, labels: np.ndarray, n: int = 1000, seed: int = 0) -> tuple:
+    rng = np.random.default_rng(seed)
+    pos, neg = np.where(labels == 1)[0], np.where(labels == 0)[0]
+    if len(pos) == 0 or len(neg) == 0:
+        return (None, None)
+    vals = []
+    for _ in range(n):
+        i = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        vals.append(auc(scores[i], labels[i]))
+    return (float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5)))
+
+
+def prob_greater(a: np.ndarray, b: np.ndarray) -> float | None:
+    """P(X > Y) for X from a, Y from b (ties count half) — the AUC of a against b."""
+    if len(a) == 0 or len(b) == 0:
+        return None
+    return auc(np.concatenate([a, b]), np.concatenate([np.ones(len(a)), np.zeros(len(b))]))
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Temperature on per-sample logits minimising the class-balanced NLL of the MC mean."""
+    w = np.where(labels == 1, 0.5 / max((labels == 1).sum(), 1), 0.5 / max((labels == 0).sum(), 1))
+    best = (math.inf, 1.0)
+    for t in np.exp(np.linspace(np.log(0.05), np.log(20), 200)):
+        p = np.clip(sigmoid(logits / t).mean(1), 1e-6, 1 - 1e-6)
+        nll = -(w * (labels * np.log(p) + (1 - labels) * np.log(1 - p))).sum()
+        if nll < best[0]:
+            best = (nll, float(t))
+    return best[1]
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
+    """Class-balanced expected calibration error with equal-width bins."""
+    w = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1))
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += w[m].sum() * abs(np.average(y[m], weights=w[m]) - np.average(p[m], weights=w[m]))
+    return float(total / w.sum())
