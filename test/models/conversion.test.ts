@@ -10,7 +10,7 @@ import { createOnnxSessionFactory } from '../../src/detectors/onnx/session.js';
 const dir = join(import.meta.dirname, '..', 'fixtures', 'conversion');
 const reference = JSON.parse(readFileSync(join(dir, 'faceres-stem.reference.json'), 'utf8')) as {
   input: { shape: [number, number, number, number]; scale: number };
-  outputs: { out: { shape: [number, number, number, number]; data: string } };
+  outputs: { out: { shape: [number, number, number, number]; stride: number; data: string } };
 };
 /** Max abs error allowed, relative to the largest reference magnitude (float32 summation order). */
 const REL_TOL = 1e-4;
@@ -60,6 +60,8 @@ describe('TF.js → PyTorch → ONNX conversion (FaceRes stem)', () => {
   }
 
   it('matches the original TF.js model on the fixed input to the stated tolerance', async () => {
+    expect(reference.outputs.out.stride).toBe(1); // every value recorded
+    expect(want.length).toBe(reference.outputs.out.shape.reduce((a, b) => a * b, 1));
     expect(scale).toBeGreaterThan(1); // a non-trivial reference (ReLU6 activations, up to 6)
     const err = maxAbsError(await run(formulaNhwc(reference.input.shape, reference.input.scale)), want);
     expect(err).toBeLessThanOrEqual(REL_TOL * scale);

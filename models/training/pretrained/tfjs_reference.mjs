@@ -32,7 +32,16 @@ export const JOBS = {
     outputs: { out: 'conv_pw_1_relu/clip_by_value' },
     file: join(root, 'test', 'fixtures', 'conversion', 'faceres-stem.reference.json'),
   },
+  // The head's upsampling sizes are constants for 512 px, so the whole detector runs at 512; maps over
+  // MAX_VALUES are kept at every stride-th flat NHWC index (with their full max |x|).
+  centernet: {
+    model: join(human, 'centernet.json'), input: 'tower_0/images', shape: [1, 512, 512, 3], scale: 255,
+    outputs: { mid: 'tower_0/MobilenetV3/expanded_conv_11/add', last: 'tower_0/extern1/hard_swish/mul_1',
+      block14: 'tower_0/MobilenetV3/expanded_conv_14/add', keypoints: 'tower_0/keypoints', wh: 'tower_0/wh' },
+    file: join(here, 'reference', 'centernet.json'),
+  },
 };
+const MAX_VALUES = 4096;
 
 function formula(shape, scale) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -67,7 +76,14 @@ async function loadGraph(path) {
   });
 }
 
-const b64 = (t) => Buffer.from(new Float32Array(t.dataSync()).buffer).toString('base64');
+function summary(t) {
+  const all = t.dataSync();
+  const stride = Math.ceil(all.length / MAX_VALUES);
+  const kept = new Float32Array(Math.ceil(all.length / stride));
+  for (let i = 0; i < kept.length; i++) kept[i] = all[i * stride];
+  const maxAbs = all.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return { stride, maxAbs, data: Buffer.from(kept.buffer).toString('base64') };
+}
 
 export async function record(name, job, run) {
   const x = formula(job.shape, job.scale);
@@ -75,10 +91,10 @@ export async function record(name, job, run) {
   const result = await run(x, keys.map((k) => job.outputs[k]));
   const outs = Array.isArray(result) ? result : [result];
   const outputs = {};
-  keys.forEach((k, i) => { outputs[k] = { node: job.outputs[k], shape: outs[i].shape, data: b64(outs[i]) }; });
+  keys.forEach((k, i) => { outputs[k] = { node: job.outputs[k], shape: outs[i].shape, ...summary(outs[i]) }; });
   const doc = { job: name, model: job.model.replace(npm + '/', ''), tfjs: tf.version.tfjs, backend: tf.getBackend(),
     input: { shape: job.shape, formula: '((i*7919) mod 1000)/1000 * scale, flat NHWC index i', scale: job.scale },
-    layout: 'NHWC float32 little-endian, base64', outputs };
+    layout: 'NHWC float32 little-endian, base64; values at flat indices 0, stride, 2*stride, ...', outputs };
   mkdirSync(dirname(job.file), { recursive: true });
   writeFileSync(job.file, JSON.stringify(doc, null, 1) + '\n');
   console.log(`${name}: ${keys.map((k, i) => `${k} ${JSON.stringify(outs[i].shape)}`).join(', ')} → ${job.file}`);
