@@ -19,19 +19,9 @@ SIZES = (128, 112)
 
 def trunks() -> dict:
     """name → factory of the backbone as the detector uses it (no original heads)."""
+    from .centernet import CenterNetBackbone
     from .faceres import FaceResBackbone
-    out = {'faceres': FaceResBackbone.pretrained}
-    try:
-        from .centernet import CenterNetBackbone
-        out['centernet'] = CenterNetBackbone.pretrained
-    except ImportError:
-        pass
-    try:
-        from .landmarks68 import Landmarks68Net
-        out['landmarks68'] = Landmarks68Net.pretrained
-    except ImportError:
-        pass
-    return out
+    return {'faceres': FaceResBackbone.pretrained, 'centernet': CenterNetBackbone.pretrained}
 
 
 def conv_macs(net: torch.nn.Module, size: int) -> int:

@@ -29,9 +29,10 @@ REL_TOL = 1e-4
 
 def _ports() -> dict:
     """name → (network factory, function(net, x_nchw) → dict of tensors)."""
-    from . import centernet, faceres
+    from . import centernet, faceres, landmarks68
     return {'faceres': (lambda: faceres.FaceResBackbone.pretrained(heads=True), faceres.parity_outputs),
-            'centernet': (lambda: centernet.CenterNetBackbone.pretrained(full=True), centernet.parity_outputs)}
+            'centernet': (lambda: centernet.CenterNetBackbone.pretrained(full=True), centernet.parity_outputs),
+            'landmarks68': (landmarks68.Landmarks68Net.pretrained, landmarks68.parity_outputs)}
 
 
 def decode(entry: dict) -> np.ndarray:

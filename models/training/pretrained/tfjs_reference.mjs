@@ -40,6 +40,14 @@ export const JOBS = {
       block14: 'tower_0/MobilenetV3/expanded_conv_14/add', keypoints: 'tower_0/keypoints', wh: 'tower_0/wh' },
     file: join(here, 'reference', 'centernet.json'),
   },
+  // face-api's own code (dist/face-api.node.js, with '@tensorflow/tfjs-node' resolved to the pure-JS
+  // @tensorflow/tfjs) on a 112×112 input, which its toNetInput passes through unchanged.
+  landmarks68: {
+    faceApi: join(faceApi, 'face_landmark_68_model-weights_manifest.json'), shape: [1, 112, 112, 3], scale: 255,
+    outputs: { pooled: 'faceFeatureExtractor.forwardInput', out: 'forwardInput',
+      landmarks: 'forward (relative positions of the 112-px square)' },
+    file: join(here, 'reference', 'landmarks68.json'),
+  },
 };
 const MAX_VALUES = 4096;
 
@@ -92,7 +100,7 @@ export async function record(name, job, run) {
   const outs = Array.isArray(result) ? result : [result];
   const outputs = {};
   keys.forEach((k, i) => { outputs[k] = { node: job.outputs[k], shape: outs[i].shape, ...summary(outs[i]) }; });
-  const doc = { job: name, model: job.model.replace(npm + '/', ''), tfjs: tf.version.tfjs, backend: tf.getBackend(),
+  const doc = { job: name, model: (job.model ?? job.faceApi).replace(npm + '/', ''), tfjs: tf.version.tfjs, backend: tf.getBackend(),
     input: { shape: job.shape, formula: '((i*7919) mod 1000)/1000 * scale, flat NHWC index i', scale: job.scale },
     layout: 'NHWC float32 little-endian, base64; values at flat indices 0, stride, 2*stride, ...', outputs };
   mkdirSync(dirname(job.file), { recursive: true });
@@ -100,11 +108,47 @@ export async function record(name, job, run) {
   console.log(`${name}: ${keys.map((k, i) => `${k} ${JSON.stringify(outs[i].shape)}`).join(', ')} → ${job.file}`);
 }
 
+function loadFaceApi() {
+  const Module = require('node:module');
+  const resolve = Module._resolveFilename;
+  const tfjs = require.resolve(process.env.TFJS_DIR ?? '/work/cache/tfjs/node_modules/@tensorflow/tfjs');
+  Module._resolveFilename = function (request, ...rest) {
+    return resolve.call(this, request === '@tensorflow/tfjs-node' ? tfjs : request, ...rest);
+  };
+  try {
+    return require(join(npm, 'face-api/package/dist/face-api.node.js'));
+  } finally {
+    Module._resolveFilename = resolve;
+  }
+}
+
+async function runLandmarks(job) {
+  const faceapi = loadFaceApi();
+  const ftf = faceapi.tf;
+  await ftf.setBackend('cpu');
+  const manifest = JSON.parse(readFileSync(job.faceApi, 'utf8'));
+  const specs = manifest.flatMap((g) => g.weights);
+  const bin = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(job.faceApi), p)))));
+  const net = faceapi.nets.faceLandmark68Net;
+  net.loadFromWeightMap(ftf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs));
+  await record('landmarks68', job, async (x) => {
+    const input = await faceapi.toNetInput(ftf.tensor(x.dataSync(), x.shape));
+    const pooled = net.faceFeatureExtractor.forwardInput(input);
+    const out = net.forwardInput(input);
+    const landmarks = await net.forward(ftf.tensor(x.dataSync(), x.shape));
+    return [pooled, out, landmarks];
+  });
+}
+
 async function main() {
   await tf.setBackend('cpu');
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(JOBS);
   for (const name of names) {
     const job = JOBS[name];
+    if (job.faceApi) {
+      await runLandmarks(job);
+      continue;
+    }
     const model = await loadGraph(job.model);
     await record(name, job, async (x, nodes) => model.execute({ [job.input]: x }, nodes));
   }
