@@ -19,9 +19,12 @@ SIZES = (128, 112)
 
 def trunks() -> dict:
     """name → factory of the backbone as the detector uses it (no original heads)."""
+    from ..families import build_backbone
     from .centernet import CenterNetBackbone
     from .faceres import FaceResBackbone
-    return {'faceres': FaceResBackbone.pretrained, 'centernet': CenterNetBackbone.pretrained}
+    # The shipped from-scratch MobileNetV3-small trunk, for comparison (latency does not depend on weights).
+    return {'faceres': FaceResBackbone.pretrained, 'centernet': CenterNetBackbone.pretrained,
+            'scratch-mobilenet': lambda: build_backbone('mobilenet')}
 
 
 def conv_macs(net: torch.nn.Module, size: int) -> int:
