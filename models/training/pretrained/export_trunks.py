@@ -7,12 +7,14 @@ README.md. These files are measurement artefacts, not shipped models (never comm
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 
+import numpy as np
 import torch
 
-from .tfjs import PRETRAINED_DIR
+from .tfjs import PRETRAINED_DIR, input_formula
 
 SIZES = (128, 112)
 
@@ -52,14 +54,20 @@ def main(argv: list) -> None:
     for name in argv or list(table):
         net = table[name]().eval()
         params = sum(p.numel() for p in net.parameters())
-        files = {}
+        files, expected = {}, {}
         for s in SIZES:
             path = PRETRAINED_DIR / f'{name}-trunk-{s}.onnx'
             torch.onnx.export(net, torch.zeros(1, 3, s, s), str(path), opset_version=13, input_names=['image'],
                               output_names=['mid', 'last'], do_constant_folding=True)
             files[s] = str(path)
+            # torch's outputs on the formula input (×255, NCHW), for bench_trunk.mjs to check the export
+            x = torch.from_numpy(input_formula((1, 3, s, s)) * np.float32(255))
+            with torch.no_grad():
+                mid, last = net(x)
+            expected[s] = {k: {'shape': list(v.shape), 'data': base64.b64encode(v.numpy().astype('<f4').tobytes()).decode()}
+                           for k, v in (('mid', mid), ('last', last))}
         macs = {s: conv_macs(net, s) for s in SIZES}
-        info[name] = {'params': params, 'files': files, 'macs': macs}
+        info[name] = {'params': params, 'files': files, 'macs': macs, 'expected': expected}
         print(f'{name}: {params:,} parameters, MMAC {", ".join(f"{s} px {m / 1e6:.0f}" for s, m in macs.items())} '
               f'→ {", ".join(files.values())}')
     (PRETRAINED_DIR / 'trunks.json').write_text(json.dumps(info, indent=1))

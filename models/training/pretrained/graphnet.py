@@ -155,7 +155,7 @@ class GraphNet(nn.Module):
         return [env[o] for o in self.outputs]
 
 
-def _taps(n_in: int, n_out: int, align_corners: bool, half_pixel: bool) -> tuple:
+def _taps(n_in: int, n_out: int, align_corners: bool, half_pixel: bool, device) -> tuple:
     i = np.arange(n_out, dtype=np.float64)
     if align_corners and n_out > 1:
         src = i * (n_in - 1) / (n_out - 1)
@@ -165,12 +165,13 @@ def _taps(n_in: int, n_out: int, align_corners: bool, half_pixel: bool) -> tuple
         src = i * n_in / n_out
     i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
     i1 = np.minimum(i0 + 1, n_in - 1)
-    return torch.from_numpy(i0), torch.from_numpy(i1), torch.from_numpy((src - i0).astype(np.float32))
+    return (torch.from_numpy(i0).to(device), torch.from_numpy(i1).to(device),
+            torch.from_numpy((src - i0).astype(np.float32)).to(device))
 
 
 def resize_bilinear_tf(x: torch.Tensor, size: list, align_corners: bool, half_pixel: bool) -> torch.Tensor:
     """tf.image.resize_bilinear on NCHW: separable linear interpolation at TF's sample positions."""
-    h0, h1, wh = _taps(int(x.shape[2]), size[0], align_corners, half_pixel)
+    h0, h1, wh = _taps(int(x.shape[2]), size[0], align_corners, half_pixel, x.device)
     x = x.index_select(2, h0) * (1 - wh)[:, None] + x.index_select(2, h1) * wh[:, None]
-    w0, w1, ww = _taps(int(x.shape[3]), size[1], align_corners, half_pixel)
+    w0, w1, ww = _taps(int(x.shape[3]), size[1], align_corners, half_pixel, x.device)
     return x.index_select(3, w0) * (1 - ww) + x.index_select(3, w1) * ww

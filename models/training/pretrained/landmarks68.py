@@ -146,7 +146,7 @@ def landmarks68(crops: np.ndarray, net: Landmarks68Net | None = None, box: tuple
     left, top, size = box or (BOX_LEFT, BOX_TOP, BOX_SIZE)
     n, s = crops.shape[0], crops.shape[1]
     assert crops.shape[2] == s and crops.shape[3] == 3 and crops.dtype == np.uint8, crops.shape
-    x = torch.from_numpy(crops.transpose(0, 3, 1, 2).astype(np.float32))
+    x = torch.from_numpy(crops.transpose(0, 3, 1, 2).astype(np.float32)).to(net.mean.device)
     x0, y0, side = round(left * s), round(top * s), round(size * s)
     pad = max(0, -x0, -y0, x0 + side - s, y0 + side - s)
     if pad:   # a box reaching outside the crop: replicate the border, as a detector crop would show more face
@@ -155,7 +155,7 @@ def landmarks68(crops: np.ndarray, net: Landmarks68Net | None = None, box: tuple
     x = F.interpolate(x, size=(INPUT_SIZE, INPUT_SIZE), mode='bilinear', align_corners=False, antialias=True)
     with torch.no_grad():
         out = net(x).view(n, 68, 2)
-    return (out * side + torch.tensor([x0, y0])).numpy()
+    return (out.cpu() * side + torch.tensor([x0, y0])).numpy()
 
 
 def parity_outputs(net: Landmarks68Net, x_nchw: torch.Tensor) -> dict:
