@@ -14,7 +14,7 @@ MODELS_DIR = HERE.parent
 
 FAMILIES = ('resnet18', 'xception', 'efficientnet', 'mobilenet')
 # Converted pretrained backbones (models/training/pretrained); accepted by --family, not in the default loops.
-PRETRAINED_FAMILIES = ('faceres',)
+PRETRAINED_FAMILIES = ('faceres', 'centernet')
 HEADS = ('dropout', 'bayes')
 HEAD_SUFFIX = {'dropout': 'mcd', 'bayes': 'bnn'}
 

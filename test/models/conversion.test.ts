@@ -10,7 +10,7 @@ import { createOnnxSessionFactory } from '../../src/detectors/onnx/session.js';
 const dir = join(import.meta.dirname, '..', 'fixtures', 'conversion');
 const reference = JSON.parse(readFileSync(join(dir, 'faceres-stem.reference.json'), 'utf8')) as {
   input: { shape: [number, number, number, number]; scale: number };
-  outputs: { out: { shape: [number, number, number, number]; data: string } };
+  outputs: { out: { shape: [number, number, number, number]; stride: number; data: string } };
 };
 /** Max abs error allowed, relative to the largest reference magnitude (float32 summation order). */
 const REL_TOL = 1e-4;
@@ -22,7 +22,9 @@ function formulaNhwc(shape: readonly number[], scale: number): Float32Array {
 }
 
 /** [N, A, B, C] → [N, C, A, B] (NHWC → NCHW), or with `inverse` [N, C, A, B] → [N, A, B, C]. */
-function permute(x: Float32Array, [n, a, b, c]: readonly number[], inverse = false): Float32Array {
+type Shape4 = readonly [number, number, number, number];
+
+function permute(x: Float32Array, [n, a, b, c]: Shape4, inverse = false): Float32Array {
   const y = new Float32Array(x.length);
   for (let i = 0; i < n; i++)
     for (let p = 0; p < a; p++)
@@ -54,12 +56,14 @@ describe('TF.js → PyTorch → ONNX conversion (FaceRes stem)', () => {
     const session = await sessions.create(join(dir, 'faceres-stem.onnx'));
     const out = await session.run({ image: new ort.Tensor('float32', permute(nhwc, [n, h, w, c]), [n, c, h, w]) });
     const t = out.features as ort.Tensor;
-    const [, oc, oh, ow] = t.dims as number[];
+    const [, oc, oh, ow] = t.dims as unknown as Shape4;
     expect([n, oh, ow, oc]).toEqual(reference.outputs.out.shape);
-    return permute(t.data as Float32Array, [n, oh as number, ow as number, oc as number], true);
+    return permute(t.data as Float32Array, [n, oh, ow, oc], true);
   }
 
   it('matches the original TF.js model on the fixed input to the stated tolerance', async () => {
+    expect(reference.outputs.out.stride).toBe(1); // every value recorded
+    expect(want.length).toBe(reference.outputs.out.shape.reduce((a, b) => a * b, 1));
     expect(scale).toBeGreaterThan(1); // a non-trivial reference (ReLU6 activations, up to 6)
     const err = maxAbsError(await run(formulaNhwc(reference.input.shape, reference.input.scale)), want);
     expect(err).toBeLessThanOrEqual(REL_TOL * scale);

@@ -32,7 +32,24 @@ export const JOBS = {
     outputs: { out: 'conv_pw_1_relu/clip_by_value' },
     file: join(root, 'test', 'fixtures', 'conversion', 'faceres-stem.reference.json'),
   },
+  // The head's upsampling sizes are constants for 512 px, so the whole detector runs at 512; maps over
+  // MAX_VALUES are kept at every stride-th flat NHWC index (with their full max |x|).
+  centernet: {
+    model: join(human, 'centernet.json'), input: 'tower_0/images', shape: [1, 512, 512, 3], scale: 255,
+    outputs: { mid: 'tower_0/MobilenetV3/expanded_conv_11/add', last: 'tower_0/extern1/hard_swish/mul_1',
+      block14: 'tower_0/MobilenetV3/expanded_conv_14/add', keypoints: 'tower_0/keypoints', wh: 'tower_0/wh' },
+    file: join(here, 'reference', 'centernet.json'),
+  },
+  // face-api's own code (dist/face-api.node.js, with '@tensorflow/tfjs-node' resolved to the pure-JS
+  // @tensorflow/tfjs) on a 112×112 input, which its toNetInput passes through unchanged.
+  landmarks68: {
+    faceApi: join(faceApi, 'face_landmark_68_model-weights_manifest.json'), shape: [1, 112, 112, 3], scale: 255,
+    outputs: { pooled: 'faceFeatureExtractor.forwardInput', out: 'forwardInput',
+      landmarks: 'forward (relative positions of the 112-px square)' },
+    file: join(here, 'reference', 'landmarks68.json'),
+  },
 };
+const MAX_VALUES = 4096;
 
 function formula(shape, scale) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -67,7 +84,14 @@ async function loadGraph(path) {
   });
 }
 
-const b64 = (t) => Buffer.from(new Float32Array(t.dataSync()).buffer).toString('base64');
+function summary(t) {
+  const all = t.dataSync();
+  const stride = Math.ceil(all.length / MAX_VALUES);
+  const kept = new Float32Array(Math.ceil(all.length / stride));
+  for (let i = 0; i < kept.length; i++) kept[i] = all[i * stride];
+  const maxAbs = all.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return { stride, maxAbs, data: Buffer.from(kept.buffer).toString('base64') };
+}
 
 export async function record(name, job, run) {
   const x = formula(job.shape, job.scale);
@@ -75,13 +99,45 @@ export async function record(name, job, run) {
   const result = await run(x, keys.map((k) => job.outputs[k]));
   const outs = Array.isArray(result) ? result : [result];
   const outputs = {};
-  keys.forEach((k, i) => { outputs[k] = { node: job.outputs[k], shape: outs[i].shape, data: b64(outs[i]) }; });
-  const doc = { job: name, model: job.model.replace(npm + '/', ''), tfjs: tf.version.tfjs, backend: tf.getBackend(),
+  keys.forEach((k, i) => { outputs[k] = { node: job.outputs[k], shape: outs[i].shape, ...summary(outs[i]) }; });
+  const doc = { job: name, model: (job.model ?? job.faceApi).replace(npm + '/', ''), tfjs: tf.version.tfjs, backend: tf.getBackend(),
     input: { shape: job.shape, formula: '((i*7919) mod 1000)/1000 * scale, flat NHWC index i', scale: job.scale },
-    layout: 'NHWC float32 little-endian, base64', outputs };
+    layout: 'NHWC float32 little-endian, base64; values at flat indices 0, stride, 2*stride, ...', outputs };
   mkdirSync(dirname(job.file), { recursive: true });
   writeFileSync(job.file, JSON.stringify(doc, null, 1) + '\n');
   console.log(`${name}: ${keys.map((k, i) => `${k} ${JSON.stringify(outs[i].shape)}`).join(', ')} → ${job.file}`);
+}
+
+function loadFaceApi() {
+  const Module = require('node:module');
+  const resolve = Module._resolveFilename;
+  const tfjs = require.resolve(process.env.TFJS_DIR ?? '/work/cache/tfjs/node_modules/@tensorflow/tfjs');
+  Module._resolveFilename = function (request, ...rest) {
+    return resolve.call(this, request === '@tensorflow/tfjs-node' ? tfjs : request, ...rest);
+  };
+  try {
+    return require(join(npm, 'face-api/package/dist/face-api.node.js'));
+  } finally {
+    Module._resolveFilename = resolve;
+  }
+}
+
+async function runLandmarks(job) {
+  const faceapi = loadFaceApi();
+  const ftf = faceapi.tf;
+  await ftf.setBackend('cpu');
+  const manifest = JSON.parse(readFileSync(job.faceApi, 'utf8'));
+  const specs = manifest.flatMap((g) => g.weights);
+  const bin = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(job.faceApi), p)))));
+  const net = faceapi.nets.faceLandmark68Net;
+  net.loadFromWeightMap(ftf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs));
+  await record('landmarks68', job, async (x) => {
+    const input = await faceapi.toNetInput(ftf.tensor(x.dataSync(), x.shape));
+    const pooled = net.faceFeatureExtractor.forwardInput(input);
+    const out = net.forwardInput(input);
+    const landmarks = await net.forward(ftf.tensor(x.dataSync(), x.shape));
+    return [pooled, out, landmarks];
+  });
 }
 
 async function main() {
@@ -89,6 +145,10 @@ async function main() {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(JOBS);
   for (const name of names) {
     const job = JOBS[name];
+    if (job.faceApi) {
+      await runLandmarks(job);
+      continue;
+    }
     const model = await loadGraph(job.model);
     await record(name, job, async (x, nodes) => model.execute({ [job.input]: x }, nodes));
   }
