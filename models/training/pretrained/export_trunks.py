@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import torch
 
+from ..export import _export_kwargs
 from .tfjs import PRETRAINED_DIR, input_formula
 
 SIZES = (128, 112)
@@ -58,7 +59,7 @@ def main(argv: list) -> None:
         for s in SIZES:
             path = PRETRAINED_DIR / f'{name}-trunk-{s}.onnx'
             torch.onnx.export(net, torch.zeros(1, 3, s, s), str(path), opset_version=13, input_names=['image'],
-                              output_names=['mid', 'last'], do_constant_folding=True)
+                              output_names=['mid', 'last'], do_constant_folding=True, **_export_kwargs())
             files[s] = str(path)
             # torch's outputs on the formula input (×255, NCHW), for bench_trunk.mjs to check the export
             x = torch.from_numpy(input_formula((1, 3, s, s)) * np.float32(255))

@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..export import _export_kwargs
 from .faceres import FaceResBackbone
 
 FIXTURE = Path(__file__).resolve().parents[3] / 'test' / 'fixtures' / 'conversion' / 'faceres-stem.onnx'
@@ -41,7 +42,7 @@ def main() -> None:
     assert {n.rsplit('.', 1)[0] for n, _ in stem.net.named_parameters()} == keep
     FIXTURE.parent.mkdir(parents=True, exist_ok=True)
     torch.onnx.export(stem, torch.zeros(1, 3, SIZE, SIZE), str(FIXTURE), opset_version=13,
-                      input_names=['image'], output_names=['features'], do_constant_folding=True)
+                      input_names=['image'], output_names=['features'], do_constant_folding=True, **_export_kwargs())
     print(f'{FIXTURE}: {FIXTURE.stat().st_size:,} bytes, {sum(p.numel() for p in stem.parameters()):,} parameters')
 
 
