@@ -116,7 +116,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize);
     const names = detectors.map((d) => d.name);
     const policy = options.detectors ? loadPolicy(config, PACKAGE_ROOT, names) : defaultPolicy;
-    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution);
+    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution, config.server.alerts);
     const startedAt = new Date();
     const t0 = performance.now();
     let resolveReport: (r: Report) => void = () => undefined;

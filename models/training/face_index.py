@@ -116,7 +116,11 @@ def load_faces(index: Path, seed: int = 0, labels: Path | None = None) -> list[F
             strata.setdefault(f.group, 'real')
     split = assign_splits(strata, seed)
     per_face = json.loads(labels.read_text()) if labels and labels.exists() else {}
+    lm_path = index.parent / 'landmarks68.json'
+    lm68 = json.loads(lm_path.read_text()) if lm_path.exists() else {}
     for f in faces:
+        if f.file in lm68:
+            f.extra['landmarks68'] = lm68[f.file]
         f.split = split[f.group]
         if f.label == 'real':
             f.face_label = 'real'

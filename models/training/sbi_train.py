@@ -67,12 +67,38 @@ class Views:
 
 def load_views(path: Path, feats: Path | None) -> Views:
     z = np.load(path)
-    meta = {k: z[k] for k in ('file', 'clip', 'track', 'group', 'split', 'method', 'kind', 'cls', 'view')}
+    meta = {k: z['crop_file' if k == 'file' else k] for k in ('file', 'clip', 'track', 'group', 'split', 'method', 'kind', 'cls', 'view')}
     v = Views(meta, z['label'].astype(np.int64), z['boundary'].astype(np.float32))
     if feats is not None:
         f = np.load(feats)
         v.mid, v.last = f['mid'], f['last']
     return v
+
+
+def compute_features_onnx(views_path: Path, family: str, out: Path, trunk: Path) -> None:
+    """The same maps through ONNX Runtime (onnx_features.mjs) from an exported trunk
+    (pretrained/export_trunks.py), checked against torch on the first views."""
+    import subprocess
+    z = np.load(views_path)
+    images = np.ascontiguousarray(z['image'])
+    n, s = images.shape[0], images.shape[1]
+    tmp = out.with_suffix('')
+    images.tofile(f'{tmp}.u8')
+    mean, std = INPUT_SCALE.get(family, (np.full(3, 0.5), np.full(3, 0.5)))
+    subprocess.run(['node', str(Path(__file__).with_name('onnx_features.mjs')), str(trunk), f'{tmp}.u8', str(n), str(s),
+                    ','.join(map(str, mean)), ','.join(map(str, std)), str(tmp)], check=True)
+    model = SbiDetector(family).eval()
+    with torch.no_grad():
+        mid0 = model.lower(normalise(images[:4], family))
+        last0 = model.upper(mid0)
+    mid = np.fromfile(f'{tmp}.mid.f32', np.float32).reshape((n,) + tuple(mid0.shape[1:]))
+    last = np.fromfile(f'{tmp}.last.f32', np.float32).reshape((n,) + tuple(last0.shape[1:]))
+    err = max(float(np.abs(mid[:4] - mid0.numpy()).max()), float(np.abs(last[:4] - last0.numpy()).max()))
+    assert err < 1e-3 * max(float(np.abs(mid0).max()), 1.0), f'ONNX trunk differs from torch by {err}'
+    np.savez(out, mid=mid.astype(np.float16), last=last.astype(np.float16))
+    for suffix in ('.u8', '.mid.f32', '.last.f32'):
+        Path(f'{tmp}{suffix}').unlink()
+    print(f'{family}: {n} views via ONNX Runtime (torch parity {err:.2e}) → {out}')
 
 
 def compute_features(views_path: Path, family: str, out: Path, batch: int = 64) -> None:
@@ -264,3 +290,23 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
         if m.any():
             total += w[m].sum() * abs(np.average(y[m], weights=w[m]) - np.average(p[m], weights=w[m]))
     return float(total / w.sum())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('command', choices=['features'])
+    ap.add_argument('--family', default='faceres')
+    ap.add_argument('--views', type=Path, default=CACHE / 'views.npz')
+    ap.add_argument('--out', type=Path, default=None)
+    ap.add_argument('--trunk', type=Path, default=None, help='trunk ONNX (image → mid, last): use ONNX Runtime')
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    out = args.out or CACHE / f'feats-{args.family}.npz'
+    if args.trunk:
+        compute_features_onnx(args.views, args.family, out, args.trunk)
+    else:
+        compute_features(args.views, args.family, out)
+
+
+if __name__ == '__main__':
+    main()

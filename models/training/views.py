@@ -122,7 +122,7 @@ def main() -> None:
     meta_keys = ('file', 'clip', 'track', 'group', 'split', 'method', 'kind', 'cls', 'view')
     np.savez(args.out, image=np.stack([v['image'] for v in views]), label=np.array([v['label'] for v in views], np.int8),
              boundary=np.stack([v['boundary'] for v in views]),
-             **{k: np.array([str(v[k]) for v in views]) for k in meta_keys})
+             **{('crop_file' if k == 'file' else k): np.array([str(v[k]) for v in views]) for k in meta_keys})
     print(f'{len(chosen)} crops → {len(views)} views in {time.time() - t0:.0f} s → {args.out}')
 
 

@@ -7,8 +7,10 @@ import type { SegmentFeatures } from './segment-features.js';
 import { SegmentAccumulator } from './segment-features.js';
 import type { UncertaintyStats } from './uncertainty.js';
 import { StatsPool } from './uncertainty.js';
-import type { Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
-import { fusedVerdict, poolScore } from './verdict.js';
+import { TrackAlerts } from './alerts/track-alerts.js';
+import type { SpikeAlertEvent, SpikePolicy } from './alerts/types.js';
+import type { UncertainSegment, Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
+import { alertCoverage, clipVerdict, fusedVerdict, poolScore, reconcileWithAlerts } from './verdict.js';
 
 /**
  * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
@@ -47,6 +49,12 @@ export interface ReportSummary {
   readonly uncertainty: UncertaintyStats | null;
   /** Population std of the detectors' p(fake): how much they disagree. */
   readonly disagreement: number | null;
+  /** The face (track) the verdict is about: a clip is as fake as its most fake face; null without faces. */
+  readonly trackId: number | null;
+  /** Epistemic-spike alert segments (the same epistemic figure as the verdict's), per face. */
+  readonly uncertainSegments: readonly UncertainSegment[];
+  /** Fraction of the face time the segments cover; above `policy.maxUncertainCoverage` the verdict is uncertain. */
+  readonly uncertainCoverage: number;
   /** The thresholds of the verdict and, in `source`, where they came from. */
   readonly policy: VerdictPolicy & { readonly source?: string };
   /** Likely source (generator) from the uncertainty features; null without a model or evidence. */
@@ -108,13 +116,33 @@ export class ReportBuilder {
   private lastPtsMs = 0;
 
   private readonly segment = new SegmentAccumulator();
+  private readonly alerts: TrackAlerts | null;
+  private readonly segments: UncertainSegment[] = [];
+  private readonly openSegments = new Map<number, SpikeAlertEvent>();
 
   constructor(
     private readonly detectorNames: readonly string[],
     private readonly keepFrames: boolean,
     private readonly attribution: AttributionModel | null = null,
+    alertPolicy: SpikePolicy | null = null,
   ) {
     for (const n of detectorNames) this.reasons.set(n, new Map());
+    this.alerts = alertPolicy ? new TrackAlerts(alertPolicy) : null;
+  }
+
+  private onAlert(e: SpikeAlertEvent): void {
+    if (e.phase !== 'end') {
+      this.openSegments.set(e.trackId, e);
+      return;
+    }
+    this.openSegments.delete(e.trackId);
+    this.segments.push(toSegment(e, e.endPtsMs ?? e.peak.ptsMs));
+  }
+
+  /** Closed segments plus the open ones, cut at their track's last frame. */
+  private allSegments(): UncertainSegment[] {
+    const open = [...this.openSegments.values()].map((e) => toSegment(e, this.tracks.get(e.trackId)?.lastPtsMs ?? e.peak.ptsMs));
+    return [...this.segments, ...open];
   }
 
   add(r: FrameResult): void {
@@ -124,6 +152,7 @@ export class ReportBuilder {
     this.maxFaces = Math.max(this.maxFaces, r.faces.length);
     if (this.keepFrames) this.frames.push(r);
     this.segment.addFrame(r);
+    if (this.alerts) for (const e of this.alerts.push(r)) this.onAlert(e);
     for (const f of r.faces) {
       let t = this.tracks.get(f.trackId);
       if (!t) {
@@ -157,9 +186,21 @@ export class ReportBuilder {
     return pool ? poolScore(pool) : { pFake: null, uncertainty: null, evidenceFrames: 0 };
   }
 
-  /** The verdict over everything added so far. */
-  verdict(policy: VerdictPolicy): VerdictResult {
-    return fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.segment.score(n)), policy);
+  /**
+   * The clip's verdict over everything added so far: the most fake face decides (`clipVerdict`),
+   * then alert coverage may make it uncertain (`reconcileWithAlerts`).
+   */
+  verdict(policy: VerdictPolicy): VerdictResult & { readonly trackId: number | null; readonly coverage: number } {
+    const pooled = fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.segment.score(n)), policy);
+    const tracks = [...this.tracks.values()].map((t) => ({ trackId: t.trackId, verdict: this.trackVerdict(t, policy) }));
+    const v = clipVerdict(pooled, tracks, policy);
+    const durations = new Map([...this.tracks.values()].map((t) => [t.trackId, t.lastPtsMs - t.firstPtsMs]));
+    const coverage = alertCoverage(this.allSegments(), durations);
+    return { ...reconcileWithAlerts(v, coverage, policy), trackId: v.trackId, coverage };
+  }
+
+  private trackVerdict(t: TrackAcc, policy: VerdictPolicy): VerdictResult {
+    return fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy);
   }
 
   build(
@@ -188,7 +229,7 @@ export class ReportBuilder {
       frames: t.frames,
       detectedFrames: t.detectedFrames,
       detectors: Object.fromEntries(this.detectorNames.map((n) => [n, this.trackScore(t, n)])),
-      verdict: fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy),
+      verdict: this.trackVerdict(t, policy),
     }));
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
@@ -200,6 +241,9 @@ export class ReportBuilder {
         pFake: v.pFake,
         uncertainty: v.uncertainty,
         disagreement: v.disagreement ?? null,
+        trackId: v.trackId,
+        uncertainSegments: this.allSegments(),
+        uncertainCoverage: v.coverage,
         policy,
         attribution: this.attribution && v.pFake !== null ? estimateSource(this.attribution, features) : null,
         features,
@@ -214,4 +258,8 @@ export class ReportBuilder {
       frames: this.frames,
     };
   }
+}
+
+function toSegment(e: SpikeAlertEvent, endMs: number): UncertainSegment {
+  return { trackId: e.trackId, startMs: e.startPtsMs, endMs: Math.max(endMs, e.startPtsMs), peakEpistemic: e.peak.epistemic, detectors: e.detectors };
 }

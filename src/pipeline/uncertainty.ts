@@ -7,6 +7,17 @@
  *   aleatoric  (1/T) Σ H[p_t]      expected entropy: noise the model sees in the data
  *   epistemic  H[p̄] − E[H[p_t]]   mutual information between prediction and weights
  * Entropies use natural logs, so they lie in [0, ln 2]. Pure functions, no I/O.
+ *
+ * Distance-aware term: a detector with a feature density (src/detectors/blind/density.ts) also
+ * reports `distance` ∈ [0, 1], how far the face's features lie from what the model was trained on
+ * (0 = typical of the training data, 1 = at or beyond the 99th percentile of in-distribution faces).
+ * MC mutual information barely moves off distribution; the distance does. The detector's epistemic
+ * figure is then
+ *   epistemic = mutual information + ln 2 · distance
+ * (a face as far as the training data's extreme counts as one full bit of model ignorance), with
+ * the two parts kept apart in `mutualInformation` and `distance`. Without a distance, epistemic is
+ * the mutual information alone, as before. Pooling averages the distance over the sets that have
+ * one, weighted by their samples.
  */
 
 export interface UncertaintyStats {
@@ -18,10 +29,21 @@ export interface UncertaintyStats {
   readonly entropy: number;
   /** Expected entropy E[H[p_t]], nats. */
   readonly aleatoric: number;
-  /** Mutual information H[mean] − E[H[p_t]], nats, ≥ 0. */
+  /** Epistemic uncertainty, nats: the mutual information, plus ln 2 · `distance` when there is one. */
   readonly epistemic: number;
   /** Number of samples behind the statistics (T, or T_eff for temporal sampling). */
   readonly samples: number;
+  /** Mutual information H[mean] − E[H[p_t]], nats — present when `distance` is. */
+  readonly mutualInformation?: number;
+  /** Distance of the features from the training data, in [0, 1] (detectors with a density only). */
+  readonly distance?: number;
+}
+
+/** Adds a distance term to MC statistics (see the module comment). */
+export function withDistance(s: UncertaintyStats, distance: number): UncertaintyStats {
+  if (!(distance >= 0 && distance <= 1)) throw new RangeError(`distance out of [0, 1]: ${distance}`);
+  const mi = s.mutualInformation ?? s.epistemic;
+  return { ...s, mutualInformation: mi, distance, epistemic: mi + Math.LN2 * distance };
 }
 
 export const MAX_BINARY_ENTROPY = Math.LN2;
@@ -123,21 +145,14 @@ export function poolSamples(sets: readonly ArrayLike<number>[]): number[] {
  * and the pooled predictive entropy is H of the pooled mean.
  */
 export function poolStats(sets: readonly UncertaintyStats[]): UncertaintyStats | null {
-  let n = 0;
-  let sum = 0;
-  let sumH = 0;
-  for (const s of sets) {
-    n += s.samples;
-    sum += s.mean * s.samples;
-    sumH += s.aleatoric * s.samples;
-  }
-  if (n === 0) return null;
-  const mean = sum / n;
+  const pool = new StatsPool();
+  for (const s of sets) pool.add(s);
+  const out = pool.stats();
+  if (!out) return null;
+  // The two-pass variance (exact for any values) instead of the pool's running sums.
   let sq = 0;
-  for (const s of sets) sq += s.samples * (s.std * s.std + (s.mean - mean) * (s.mean - mean));
-  const entropy = binaryEntropy(clampProbability(mean));
-  const aleatoric = sumH / n;
-  return { mean, std: Math.sqrt(sq / n), entropy, aleatoric, epistemic: Math.max(0, entropy - aleatoric), samples: n };
+  for (const s of sets) sq += s.samples * (s.std * s.std + (s.mean - out.mean) * (s.mean - out.mean));
+  return { ...out, std: Math.sqrt(sq / out.samples) };
 }
 
 /**
@@ -151,6 +166,8 @@ export class StatsPool {
   private sumH = 0;
   private sumSq = 0;
   private sets = 0;
+  private nDistance = 0;
+  private sumDistance = 0;
 
   add(s: UncertaintyStats): void {
     this.sets++;
@@ -158,6 +175,10 @@ export class StatsPool {
     this.sum += s.mean * s.samples;
     this.sumH += s.aleatoric * s.samples;
     this.sumSq += s.samples * (s.std * s.std + s.mean * s.mean);
+    if (s.distance !== undefined) {
+      this.nDistance += s.samples;
+      this.sumDistance += s.distance * s.samples;
+    }
   }
 
   /** How many sets (e.g. face-frames) were added. */
@@ -171,6 +192,7 @@ export class StatsPool {
     const entropy = binaryEntropy(clampProbability(mean));
     const aleatoric = this.sumH / this.n;
     const std = Math.sqrt(Math.max(0, this.sumSq / this.n - mean * mean));
-    return { mean, std, entropy, aleatoric, epistemic: Math.max(0, entropy - aleatoric), samples: this.n };
+    const base = { mean, std, entropy, aleatoric, epistemic: Math.max(0, entropy - aleatoric), samples: this.n };
+    return this.nDistance > 0 ? withDistance(base, this.sumDistance / this.nDistance) : base;
   }
 }

@@ -36,6 +36,8 @@ export interface VerdictPolicy {
   /** Spread (population std) of the detectors' p(fake) above which the verdict is "uncertain". */
   readonly maxDisagreement: number;
   readonly minEvidenceFrames: number;
+  /** Fraction of the face time under epistemic-spike alerts above which a verdict is "uncertain" (default 0.5). */
+  readonly maxUncertainCoverage?: number;
   /** Fusion weight per detector name (fitted on calibration data); missing names weigh 1. */
   readonly weights?: Readonly<Record<string, number>>;
 }
@@ -127,4 +129,77 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
   }
   const verdict = score.pFake >= policy.decisionThreshold ? 'fake' : 'real';
   return { ...score, verdict, why: 'decided', reason: `p(fake) ${score.pFake.toFixed(2)} ${verdict === 'fake' ? '≥' : '<'} ${policy.decisionThreshold}` };
+}
+
+/** One face's verdict, as the clip-level rule sees it. */
+export interface TrackVerdict {
+  readonly trackId: number;
+  readonly verdict: VerdictResult;
+}
+
+/**
+ * The clip's verdict from its faces: a clip is fake when any of its faces is (a fake video may
+ * also show untouched people). Faces with fewer than `minEvidenceFrames` answered face-frames
+ * (a spurious detection, a face crossing the edge) do not count unless no face has enough. With
+ * one face this is that face's verdict. Otherwise: the most fake face that is `fake`; else the most
+ * fake `uncertain` face (an unresolved face keeps the clip unresolved); else the most fake `real`
+ * one. `pooled` (all face-frames fused) answers when there are no faces. Pure.
+ */
+export function clipVerdict(pooled: VerdictResult, tracks: readonly TrackVerdict[], policy: VerdictPolicy): VerdictResult & { readonly trackId: number | null } {
+  const enough = tracks.filter((t) => t.verdict.evidenceFrames >= policy.minEvidenceFrames);
+  const counted = enough.length > 0 ? enough : tracks.filter((t) => t.verdict.pFake !== null);
+  if (counted.length === 0) return { ...pooled, trackId: null };
+  const byP = [...counted].sort((a, b) => (b.verdict.pFake ?? -1) - (a.verdict.pFake ?? -1));
+  const pick = byP.find((t) => t.verdict.verdict === 'fake') ?? byP.find((t) => t.verdict.verdict === 'uncertain') ?? (byP[0] as TrackVerdict);
+  const v = pick.verdict;
+  const which = counted.length > 1 ? `face ${pick.trackId} of ${counted.length}: ` : '';
+  return { ...v, reason: `${which}${v.reason}`, trackId: pick.trackId };
+}
+
+/** An epistemic-spike alert segment of one face, in media time. */
+export interface UncertainSegment {
+  readonly trackId: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly peakEpistemic: number;
+  readonly detectors: readonly string[];
+}
+
+/**
+ * Alerts and verdict agree: when the epistemic-spike segments cover more than
+ * `maxUncertainCoverage` of the face time (Σ segment durations ÷ Σ face-track durations), a
+ * decided verdict becomes `uncertain` (`uncertain-segments`); below that the verdict stands and the
+ * segments are listed beside it. Pure.
+ */
+export function reconcileWithAlerts(v: VerdictResult, coverage: number, policy: VerdictPolicy): VerdictResult {
+  const max = policy.maxUncertainCoverage ?? DEFAULT_MAX_UNCERTAIN_COVERAGE;
+  if (v.verdict === 'uncertain' || !(coverage > max)) return v;
+  return {
+    ...v,
+    verdict: 'uncertain',
+    why: 'uncertain-segments',
+    reason: `epistemic-spike alerts cover ${(100 * coverage).toFixed(0)} % of the face time (> ${(100 * max).toFixed(0)} %); without them: ${v.reason}`,
+  };
+}
+
+export const DEFAULT_MAX_UNCERTAIN_COVERAGE = 0.5;
+
+/** Σ over tracks of the union of their segments' durations ÷ Σ track durations (0 without face time). */
+export function alertCoverage(segments: readonly UncertainSegment[], trackDurations: ReadonlyMap<number, number>): number {
+  let face = 0;
+  for (const d of trackDurations.values()) face += Math.max(0, d);
+  if (face <= 0) return 0;
+  let covered = 0;
+  const byTrack = new Map<number, UncertainSegment[]>();
+  for (const s of segments) byTrack.set(s.trackId, [...(byTrack.get(s.trackId) ?? []), s]);
+  for (const segs of byTrack.values()) {
+    const sorted = [...segs].sort((a, b) => a.startMs - b.startMs);
+    let end = -Infinity;
+    for (const s of sorted) {
+      const start = Math.max(s.startMs, end);
+      if (s.endMs > start) covered += s.endMs - start;
+      end = Math.max(end, s.endMs);
+    }
+  }
+  return Math.min(1, covered / face);
 }

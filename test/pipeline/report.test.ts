@@ -27,21 +27,27 @@ const meta = {
 const policy = { decisionThreshold: 0.5, margin: 0.1, maxEpistemic: 0.6, maxDisagreement: 0.5, minEvidenceFrames: 3, weights: { a: 1, b: 1 }, source: 'unit' };
 
 describe('ReportBuilder', () => {
-  it('gives each face its own fused verdict and the clip the weighted fusion, disagreement and features', () => {
+  it('gives each face its own fused verdict and the clip the verdict of its most fake face', () => {
     const b = new ReportBuilder(['a', 'b'], false);
     for (let i = 0; i < 10; i++) b.add(frame(i, [face(1, [0.9, 0.8], [0.85]), face(2, [0.1, 0.2], [0.15])]));
     const r = b.build(meta, policy);
     const byTrack = Object.fromEntries(r.tracks.map((t) => [t.trackId, t.verdict]));
     expect(byTrack[1]?.verdict).toBe('fake');
     expect(byTrack[2]?.verdict).toBe('real');
-    expect(r.summary.verdict).toBe('uncertain'); // the clip as a whole: one fake face, one real
-    expect(r.summary.disagreement).toBeCloseTo(0, 10); // both detectors agree on the pooled clip
+    // a clip is fake when any of its faces is (a fake video can also show untouched people)
+    expect(r.summary.verdict).toBe('fake');
+    expect(r.summary.trackId).toBe(1);
+    expect(r.summary.pFake).toBeCloseTo(byTrack[1]?.pFake as number, 12);
+    expect(r.summary.reason).toMatch(/^face 1 of 2: /);
+    expect(r.summary.uncertainSegments).toEqual([]);
     expect(r.summary.policy.source).toBe('unit');
     expect(r.summary.attribution).toBeNull(); // no model
     expect(r.summary.features['a.okFraction']).toBe(1);
     expect(r.frames).toEqual([]); // keepFrames false
+    // fusion weights apply per face: with b's weight 0 face 1 is a's 0.85 alone
     const weighted = b.build(meta, { ...policy, weights: { a: 1, b: 0 } });
-    expect(weighted.summary.pFake).toBeCloseTo(0.5, 10);
+    expect(weighted.summary.pFake).toBeCloseTo(0.85, 10);
+    expect(weighted.detectors.a?.pFake).toBeCloseTo(0.5, 10); // the clip-wide detector score pools both faces
   });
 
   it('estimates the source with a model when there is evidence', () => {

@@ -5,6 +5,8 @@ import { createPrng, deriveSeed } from '../mc/prng.js';
 import { meanNoise, sampleNoise } from '../mc/noise.js';
 import { alignmentTransform as alignment, landmarksInCrop } from '../../pipeline/align.js';
 import type { UncertaintyStats } from '../../pipeline/uncertainty.js';
+import { withDistance } from '../../pipeline/uncertainty.js';
+import { featureDistance } from './density.js';
 import type { BlindModel } from './manifest.js';
 import { checkSessionMatches } from './manifest.js';
 import { denseProbabilities, pooledCategorical, pooledCellStats, pooledRegionStats, pooledStats, sampleProbabilities, softmaxSamples } from './pooling.js';
@@ -70,9 +72,14 @@ export function createBlindDetector(model: BlindModel, session: ort.InferenceSes
       const logits = result[model.outputs.logits]?.data as Float32Array;
       const denseOut = model.outputs.dense ? (result[model.outputs.dense.name]?.data as Float32Array) : null;
       const genOut = model.outputs.gen ? (result[model.outputs.gen.name]?.data as Float32Array) : null;
+      const featOut = model.outputs.features && model.density ? (result[model.outputs.features.name]?.data as Float32Array) : null;
       input.faces.forEach((face, i) => {
         const pooled = scores.push(face.trackId, sampleProbabilities(logits, i, k, model.temperature));
-        const stats = pooledStats(pooled) as UncertaintyStats;
+        const mc = pooledStats(pooled) as UncertaintyStats;
+        // This face-frame's distance from the training data (its own feature, not pooled).
+        const dim = model.outputs.features?.dim ?? 0;
+        const distance = featOut && model.density ? featureDistance(model.density, featOut.subarray(i * dim, (i + 1) * dim)) : null;
+        const stats = distance === null ? mc : withDistance(mc, distance);
         let map: UncertaintyMap | undefined;
         let regions: Record<string, UncertaintyStats> | undefined;
         if (denseOut && model.outputs.dense && o.dense) {
@@ -107,7 +114,7 @@ export function createBlindDetector(model: BlindModel, session: ort.InferenceSes
           state: 'ok',
           pFake: stats.mean,
           uncertainty: stats,
-          measurements: { tEff: stats.samples, samplesPerFrame: k, pooledFrames: pooled.length },
+          measurements: { tEff: stats.samples, samplesPerFrame: k, pooledFrames: pooled.length, ...(distance === null ? {} : { distance: round4(distance) }) },
           ...(regions ? { regions } : {}),
           ...(map ? { map } : {}),
           ...(attribution ? { attribution } : {}),

@@ -4,6 +4,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FakescopeError, describeError } from '../../errors.js';
 import { CANONICAL_EYES } from '../../pipeline/align.js';
 import type { NoiseSpec } from '../mc/noise.js';
+import type { FeatureDensity } from './density.js';
+import { parseFeatureDensity } from './density.js';
 
 /**
  * A blind detector model as the runtime sees it: the parts of `manifest.json`
@@ -31,8 +33,12 @@ export interface BlindModel {
     readonly logits: string;
     readonly dense: { readonly name: string; readonly h: number; readonly w: number } | null;
     readonly gen: { readonly name: string; readonly classes: readonly string[] } | null;
+    /** Pooled feature f [N, D] (before any MC mask), read by the feature density. */
+    readonly features: { readonly name: string; readonly dim: number } | null;
   };
   readonly temperature: number;
+  /** Distance-aware uncertainty (density.ts): from `density.file`, checked against its sha256. */
+  readonly density: FeatureDensity | null;
 }
 
 type Json = Record<string, unknown>;
@@ -99,6 +105,11 @@ export function parseBlindManifest(m: Json, path: string): BlindModel {
   const dir = dirname(path);
   const file = join(dir, String(m.file ?? 'model.onnx'));
   checkFile(file, m.sha256 as string | undefined, m.bytes as number | undefined, path);
+  const features = outputs.features;
+  if (features && (typeof features.name !== 'string' || typeof features.dim !== 'number')) bad(path, 'outputs.features needs name and dim');
+  const density = m.density ? loadDensity(m.density as Json, dir, path) : null;
+  if (density && !features) bad(path, 'a density needs outputs.features');
+  if (density && features && density.dim !== features.dim) bad(path, `density has dim ${density.dim}, outputs.features ${String(features.dim)}`);
   return {
     name: String(m.name ?? dir),
     version: String(m.version ?? '0.0.0'),
@@ -120,9 +131,23 @@ export function parseBlindManifest(m: Json, path: string): BlindModel {
       logits: outputs.logits?.name as string,
       dense: dense && grid?.h && grid.w ? { name: String(dense.name), h: grid.h, w: grid.w } : null,
       gen: gen && Array.isArray(gen.classes) ? { name: String(gen.name), classes: gen.classes as string[] } : null,
+      features: features ? { name: features.name as string, dim: features.dim as number } : null,
     },
     temperature,
+    density,
   };
+}
+
+function loadDensity(d: Json, dir: string, path: string): FeatureDensity {
+  const file = join(dir, String(d.file ?? 'density.json'));
+  checkFile(file, d.sha256 as string | undefined, d.bytes as number | undefined, path);
+  let j: Json;
+  try {
+    j = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch (e) {
+    return bad(path, `density file ${file} is not valid JSON: ${describeError(e)}`);
+  }
+  return parseFeatureDensity(j, file);
 }
 
 function checkFile(file: string, sha256: string | undefined, bytes: number | undefined, path: string): void {
@@ -130,13 +155,18 @@ function checkFile(file: string, sha256: string | undefined, bytes: number | und
   if (bytes !== undefined && statSync(file).size !== bytes) bad(path, `model file ${file} has ${statSync(file).size} bytes, the manifest says ${bytes}`);
   if (!sha256) bad(path, 'sha256 missing');
   const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
-  if (digest !== sha256) bad(path, `model file ${file} has sha256 ${digest.slice(0, 12)}…, the manifest expects ${String(sha256).slice(0, 12)}…`);
+  if (digest !== sha256) bad(path, `file ${file} has sha256 ${digest.slice(0, 12)}…, the manifest expects ${String(sha256).slice(0, 12)}…`);
 }
 
 /** Checks that an ONNX session has the inputs and outputs the manifest promises. */
 export function checkSessionMatches(model: BlindModel, inputNames: readonly string[], outputNames: readonly string[]): void {
   const wantIn = [model.input.name, ...model.noise.map((n) => n.name)];
-  const wantOut = [model.outputs.logits, ...(model.outputs.dense ? [model.outputs.dense.name] : []), ...(model.outputs.gen ? [model.outputs.gen.name] : [])];
+  const wantOut = [
+    model.outputs.logits,
+    ...(model.outputs.dense ? [model.outputs.dense.name] : []),
+    ...(model.outputs.gen ? [model.outputs.gen.name] : []),
+    ...(model.outputs.features ? [model.outputs.features.name] : []),
+  ];
   const missingIn = wantIn.filter((n) => !inputNames.includes(n));
   const extraIn = inputNames.filter((n) => !wantIn.includes(n));
   const missingOut = wantOut.filter((n) => !outputNames.includes(n));
