@@ -29,6 +29,7 @@ import torch
 from . import density as dens
 from .alignment import ALIGNMENT_ID, CANONICAL_EYES
 from .export import FORBIDDEN_OPS, OPSET, _export_kwargs, parity_image, parity_noise
+from .sbi_card import load_study, write_card
 from .sbi_model import SBI_CLASSES, SbiDetector
 from .sbi_study import final_split
 from .sbi_train import CACHE, INPUT_SCALE, RunConfig, load_views, predict
@@ -167,6 +168,7 @@ def main() -> None:
     }
     (dest / 'manifest.json').write_text(json.dumps(manifest, indent=2))
     (dest / 'study.json').write_text(json.dumps({k: v for k, v in res.items()}, indent=1, default=lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)))
+    write_card(dest, manifest, res, load_study(args.family, args.head), args.family, seconds)
     print(f'exported {dest}: {(dest / "model.onnx").stat().st_size / 1e6:.2f} MB')
 
 

@@ -47,7 +47,8 @@ def split_backbone(backbone: nn.Module) -> tuple:
         return (lambda x: backbone.layer3(backbone.layer2(backbone.layer1(backbone.stem(x))))), backbone.layer4
     if name == 'XceptionS':
         return (lambda x: backbone.middle(backbone.entry(x))), backbone.exit
-    raise TypeError(f'no lower/upper split for {name}')
+    # a graph backbone (centernet): both maps from one pass; no separate upper part to fine-tune
+    return (lambda x: backbone(x)[0]), None
 
 
 class SbiDetector(nn.Module):
@@ -61,7 +62,9 @@ class SbiDetector(nn.Module):
         self.lower, self.upper = split_backbone(self.backbone)
         cm, cl = self.backbone.mid_channels, self.backbone.out_channels
         self.neck = nn.Sequential(nn.Linear(cl, dim), nn.ReLU(inplace=True))
-        self.dense_trunk = nn.Sequential(nn.Conv2d(cm + cl, channels, 1, bias=False), nn.BatchNorm2d(channels),
+        # the boundary head reads the stride-16 map only (the stride-32 map would triple its cost on
+        # cached features, and the boundary is a local cue)
+        self.dense_trunk = nn.Sequential(nn.Conv2d(cm, channels, 1, bias=False), nn.BatchNorm2d(channels),
                                          nn.ReLU(inplace=True))
         self.heads = (DropoutHeads(dim, channels, classes, dropout_rate, dense_dropout_rate) if head == 'dropout'
                       else BayesHeads(dim, channels, classes, prior_sigma, init_logvar))
@@ -72,13 +75,11 @@ class SbiDetector(nn.Module):
 
     def from_maps(self, mid: torch.Tensor, last: torch.Tensor):
         """Pooled feature f [N, D] and dense map [N, C, h, w] from the two backbone maps."""
-        feat = self.neck(last.mean((2, 3)))
-        up = nn.functional.interpolate(last, size=mid.shape[-2:], mode='nearest')
-        return feat, self.dense_trunk(torch.cat([mid, up], 1))
+        return self.neck(last.mean((2, 3))), self.dense_trunk(mid)
 
     def forward(self, image, noise, dense_noise):
-        mid = self.lower(image)
-        feat, fmap = self.from_maps(mid, self.upper(mid))
+        mid, last = self.backbone(image)
+        feat, fmap = self.from_maps(mid, last)
         logits, dense, gen = self.heads(feat, fmap, noise, dense_noise)
         return logits, dense, gen, feat
 

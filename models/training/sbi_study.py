@@ -7,7 +7,9 @@ Protocol (split by person and source, face_index.py):
   removed, and every group (person/source) that holds a fake of g removed too (so the held-out
   fakes' people and streams are unseen); SBI always on. Test on the runtime crops (`canonical`
   views) of all of g's fakes and of the real faces of the calib and eval splits (people never
-  trained on). Also the seen generators' calib/eval fakes, to compare epistemic uncertainty.
+  trained on), plus the real faces of the held-out groups (e.g. the real halves of the held-out
+  DeepFaceLive demos: their people and streams were removed from training). Also the seen
+  generators' calib/eval fakes, to compare epistemic uncertainty.
 - **Final split**: train on the train split, temperature on calib, report on eval.
 
 Writes `runs/sbi-study-<family>-<head>[-tuned].json` and prints the tables.
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from . import density as dens
 from .face_index import GENERATORS
@@ -62,8 +65,10 @@ def logo_fold(views: Views, cfg: RunConfig, g: str, log) -> dict:
     train_idx = np.where((m['split'] == 'train') & (m['view'] == 'train') & ~np.isin(m['group'], list(held_groups))
                          & (m['cls'] != g))[0]
     canon = m['view'] == 'canonical'
-    test_idx = np.where(canon & ((m['cls'] == g) | ((views.label == 0) & np.isin(m['split'], ('calib', 'eval'))
-                                                    & ~np.isin(m['group'], list(held_groups)))
+    # test reals: people never trained on in this fold — the calib/eval splits, and the held-out
+    # groups (e.g. the real halves of held-out DeepFaceLive demos), removed from training above
+    unseen = np.isin(m['split'], ('calib', 'eval')) | np.isin(m['group'], list(held_groups))
+    test_idx = np.where(canon & ((m['cls'] == g) | ((views.label == 0) & unseen)
                                  | ((views.label == 1) & (m['cls'] != g) & np.isin(m['split'], ('calib', 'eval')))))[0]
     ref_idx = np.where(canon & (m['split'] == 'train') & ~np.isin(m['group'], list(held_groups)) & (m['cls'] != g))[0]
     train, test, ref = views.subset(train_idx), views.subset(test_idx), views.subset(ref_idx)
@@ -120,6 +125,7 @@ def final_split(views: Views, cfg: RunConfig, log) -> tuple:
     evalv = views.subset(np.where(canon & (m['split'] == 'eval'))[0])
     ref = views.subset(np.where(canon & (m['split'] == 'calib'))[0])
     model = train_run(cfg, train, log=log)
+    if log: log(f"  SBI on unseen people (calib+eval sbi-test vs real): AUC {fmt(sbi_auc(model, cfg, views))}")
     pc, pe = predict(model, calib, cfg), predict(model, evalv, cfg)
     temp = fit_temperature(pc['logits'], calib.label)
     res = {'temperature': temp}
@@ -149,11 +155,15 @@ def main() -> None:
     ap.add_argument('--feats', type=Path, default=None)
     ap.add_argument('--epochs', type=int, default=12)
     ap.add_argument('--tune-upper', action='store_true')
+    ap.add_argument('--end-to-end', action='store_true', help='train the whole network on the images (no cached maps)')
+    ap.add_argument('--batch', type=int, default=256)
     ap.add_argument('--generators', default=','.join(GENERATORS))
     ap.add_argument('--no-final', action='store_true')
     args = ap.parse_args()
-    cfg = RunConfig(family=args.family, head=args.head, epochs=args.epochs, tune_upper=args.tune_upper)
-    views = load_views(args.views, args.feats or CACHE / f'feats-{args.family}.npz')
+    cfg = RunConfig(family=args.family, head=args.head, epochs=args.epochs, tune_upper=args.tune_upper,
+                    end_to_end=args.end_to_end, batch=args.batch)
+    torch.set_num_threads(2)
+    views = load_views(args.views, None if args.end_to_end else args.feats or CACHE / f'feats-{args.family}.npz')
     print(f'{args.family}/{args.head}: {len(views)} views')
     out = {'config': cfg.__dict__, 'logo': []}
     for g in args.generators.split(','):
@@ -165,10 +175,18 @@ def main() -> None:
     if not args.no_final:
         _, out['final'] = final_split(views, cfg, print)
     RUNS.mkdir(parents=True, exist_ok=True)
-    path = RUNS / f"sbi-study-{args.family}-{args.head}{'-tuned' if args.tune_upper else ''}.json"
+    path = RUNS / f"sbi-study-{args.family}-{args.head}{'-tuned' if args.tune_upper else ''}{'-e2e' if args.end_to_end else ''}.json"
     path.write_text(json.dumps(out, indent=1, default=lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)))
     print(f'→ {path}')
 
 
 if __name__ == '__main__':
     main()
+
+
+def sbi_auc(model, cfg, views: Views) -> float | None:
+    """Does the SBI task itself transfer to people never trained on? sbi-test fakes vs canonical reals."""
+    m = views.meta
+    idx = np.where(np.isin(m['split'], ('calib', 'eval')) & ((m['view'] == 'sbi-test') | ((m['view'] == 'canonical') & (views.label == 0))))[0]
+    v = views.subset(idx)
+    return auc(mc_summary(predict(model, v, cfg)['logits'])['p'], v.label)

@@ -36,7 +36,8 @@ from .sbi_model import SBI_CLASSES, SbiDetector
 
 CACHE = Path('models/training/cache')
 RUNS = Path('models/training/runs')
-INPUT_SCALE = {'faceres': (np.zeros(3), np.full(3, 1 / 255.0))}   # x = (pixel/255 − mean) / std
+# x = (pixel/255 − mean) / std: both converted backbones take RGB 0..255 (pretrained/STATUS in README)
+INPUT_SCALE = {'faceres': (np.zeros(3), np.full(3, 1 / 255.0)), 'centernet': (np.zeros(3), np.full(3, 1 / 255.0))}
 
 
 def normalise(images: np.ndarray, family: str) -> torch.Tensor:
@@ -56,10 +57,12 @@ class Views:
     boundary: np.ndarray
     mid: np.ndarray | None = None
     last: np.ndarray | None = None
+    image: np.ndarray | None = None
 
     def subset(self, idx: np.ndarray) -> 'Views':
+        pick = lambda a: None if a is None else a[idx]  # noqa: E731
         return Views({k: v[idx] for k, v in self.meta.items()}, self.label[idx], self.boundary[idx],
-                     None if self.mid is None else self.mid[idx], None if self.last is None else self.last[idx])
+                     pick(self.mid), pick(self.last), pick(self.image))
 
     def __len__(self) -> int:
         return len(self.label)
@@ -69,7 +72,9 @@ def load_views(path: Path, feats: Path | None) -> Views:
     z = np.load(path)
     meta = {k: z['crop_file' if k == 'file' else k] for k in ('file', 'clip', 'track', 'group', 'split', 'method', 'kind', 'cls', 'view')}
     v = Views(meta, z['label'].astype(np.int64), z['boundary'].astype(np.float32))
-    if feats is not None:
+    if feats is None:
+        v.image = z['image']
+    else:
         f = np.load(feats)
         v.mid, v.last = f['mid'], f['last']
     return v
@@ -133,6 +138,7 @@ class RunConfig:
     gen_weight: float = 0.5
     kl_weight: float = 1.0
     tune_upper: bool = False
+    end_to_end: bool = False       # train the whole network on the view images (from-scratch families)
     seed: int = 0
     mc: int = 32
 
@@ -156,7 +162,7 @@ def train_run(cfg: RunConfig, train: Views, log=print) -> SbiDetector:
     torch.manual_seed(cfg.seed)
     model = SbiDetector(cfg.family, cfg.head)
     for p in model.backbone.parameters():
-        p.requires_grad_(False)
+        p.requires_grad_(cfg.end_to_end)
     if cfg.tune_upper:
         for p in model.upper_modules_parameters():
             p.requires_grad_(True)
@@ -171,19 +177,23 @@ def train_run(cfg: RunConfig, train: Views, log=print) -> SbiDetector:
     labels = torch.from_numpy(train.label).float()
     dense_on = torch.from_numpy(np.isin(train.meta['cls'], ('real', 'sbi'))).float()
     boundary = torch.from_numpy(train.boundary)
-    mid_all = torch.from_numpy(train.mid)
-    last_all = torch.from_numpy(train.last)
+    mid_all = None if cfg.end_to_end else torch.from_numpy(train.mid)
+    last_all = None if cfg.end_to_end else torch.from_numpy(train.last)
     g = torch.Generator().manual_seed(cfg.seed)
     model.train()
-    model.backbone.eval()   # frozen BN/act statistics (the port has no BN layers, the scratch families do)
+    if not cfg.end_to_end:
+        model.backbone.eval()   # frozen BN statistics (the ports have no BN layers, the scratch families do)
     t0 = time.time()
     for epoch in range(cfg.epochs):
         order = torch.randperm(n, generator=g)
         total = 0.0
         for i in range(0, n, cfg.batch):
             idx = order[i:i + cfg.batch]
-            mid = mid_all[idx].float()
-            last = model.upper(mid) if cfg.tune_upper else last_all[idx].float()
+            if cfg.end_to_end:
+                mid, last = model.backbone(normalise(train.image[idx.numpy()], cfg.family))
+            else:
+                mid = mid_all[idx].float()
+                last = model.upper(mid) if cfg.tune_upper else last_all[idx].float()
             feat, fmap = model.from_maps(mid, last)
             noise, dense_noise = model.sample_noise(len(idx), 1, generator=g)
             logits, dense, gen = model.heads(feat, fmap, noise, dense_noise)
@@ -208,8 +218,11 @@ def predict(model: SbiDetector, v: Views, cfg: RunConfig, batch: int = 256) -> d
     g = torch.Generator().manual_seed(cfg.seed + 17)
     logits, feats, gens, dense = [], [], [], []
     for i in range(0, len(v), batch):
-        mid = torch.from_numpy(v.mid[i:i + batch]).float()
-        last = model.upper(mid) if cfg.tune_upper else torch.from_numpy(v.last[i:i + batch]).float()
+        if v.mid is None:
+            mid, last = model.backbone(normalise(v.image[i:i + batch], cfg.family))
+        else:
+            mid = torch.from_numpy(v.mid[i:i + batch]).float()
+            last = model.upper(mid) if cfg.tune_upper else torch.from_numpy(v.last[i:i + batch]).float()
         feat, fmap = model.from_maps(mid, last)
         noise, dense_noise = model.sample_noise(len(mid), cfg.mc, generator=g)
         lo, de, ge = model.heads(feat, fmap, noise, dense_noise)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { poolStats, summarizeSamples } from '../../src/pipeline/uncertainty.js';
+import { poolStats, summarizeSamples, withDistance } from '../../src/pipeline/uncertainty.js';
 import type { VerdictPolicy } from '../../src/pipeline/verdict.js';
-import { decideVerdict, fuseScores, videoScore } from '../../src/pipeline/verdict.js';
+import { alertCoverage, clipVerdict, decideVerdict, fuseScores, reconcileWithAlerts, videoScore } from '../../src/pipeline/verdict.js';
 
 const policy: VerdictPolicy = { decisionThreshold: 0.5, margin: 0.15, maxEpistemic: 0.1, maxDisagreement: 0.2, minEvidenceFrames: 3 };
 const frames = (samples: number[][]) => samples.map((s) => summarizeSamples(s)!);
@@ -65,5 +65,62 @@ describe('fuseScores', () => {
     expect(v.verdict).toBe('uncertain');
     expect(v.reason).toMatch(/disagree/);
     expect(decideVerdict(fused, { ...policy, maxEpistemic: 1, maxDisagreement: 0.5, margin: 0 }).verdict).toBe('fake');
+  });
+});
+
+describe('clipVerdict: a clip is as fake as its most fake face', () => {
+  const tv = (trackId: number, p: number, frames = 20) => ({ trackId, verdict: decideVerdict({ pFake: p, uncertainty: summarizeSamples([p])!, evidenceFrames: frames }, policy) });
+  const pooled = decideVerdict({ pFake: 0.5, uncertainty: summarizeSamples([0.5])!, evidenceFrames: 40 }, policy);
+  it.each([
+    { name: 'one real face', tracks: [tv(1, 0.1)], verdict: 'real', track: 1 },
+    { name: 'one fake face among real ones', tracks: [tv(1, 0.1), tv(2, 0.95), tv(3, 0.2)], verdict: 'fake', track: 2 },
+    { name: 'the most fake of two fakes', tracks: [tv(1, 0.8), tv(2, 0.95)], verdict: 'fake', track: 2 },
+    { name: 'an unresolved face keeps the clip unresolved', tracks: [tv(1, 0.1), tv(2, 0.55)], verdict: 'uncertain', track: 2 },
+    { name: 'a short spurious fake track does not count', tracks: [tv(1, 0.1), tv(2, 0.99, 2)], verdict: 'real', track: 1 },
+    { name: 'only short tracks: too few frames to decide', tracks: [tv(1, 0.1, 2), tv(2, 0.99, 2)], verdict: 'uncertain', track: 2 },
+  ])('$name', ({ tracks, verdict, track }) => {
+    const v = clipVerdict(pooled, tracks, policy);
+    expect(v.verdict).toBe(verdict);
+    expect(v.trackId).toBe(track);
+  });
+  it('falls back to the pooled verdict without faces', () => {
+    expect(clipVerdict(pooled, [], policy)).toEqual({ ...pooled, trackId: null });
+  });
+});
+
+describe('alerts and verdict agree', () => {
+  const fake = decideVerdict({ pFake: 0.95, uncertainty: summarizeSamples([0.95])!, evidenceFrames: 20 }, policy);
+  const seg = (trackId: number, startMs: number, endMs: number) => ({ trackId, startMs, endMs, peakEpistemic: 0.3, detectors: ['blind'] });
+  it.each([
+    { name: 'no segments', segs: [], coverage: 0 },
+    { name: 'half of one face of two', segs: [seg(1, 0, 5000)], coverage: 0.25 },
+    { name: 'overlapping segments count once', segs: [seg(1, 0, 6000), seg(1, 4000, 8000)], coverage: 0.4 },
+    { name: 'all of one face, none of the other', segs: [seg(1, 0, 10000), seg(2, 3000, 3000)], coverage: 0.5 },
+  ])('coverage: $name', ({ segs, coverage }) => {
+    expect(alertCoverage(segs, new Map([[1, 10000], [2, 10000]]))).toBeCloseTo(coverage, 12);
+  });
+  it('makes a decided verdict uncertain when alerts cover most of the face time', () => {
+    const v = reconcileWithAlerts(fake, 0.8, policy);
+    expect(v.verdict).toBe('uncertain');
+    expect(v.why).toBe('uncertain-segments');
+    expect(v.reason).toMatch(/alerts cover 80 %/);
+    expect(v.pFake).toBe(fake.pFake);
+  });
+  it('leaves the verdict alone below the policy limit, and respects a fitted limit', () => {
+    expect(reconcileWithAlerts(fake, 0.3, policy)).toBe(fake);
+    expect(reconcileWithAlerts(fake, 0.3, { ...policy, maxUncertainCoverage: 0.2 }).verdict).toBe('uncertain');
+  });
+});
+
+describe('verdict reasons', () => {
+  it.each([
+    { name: 'no answer', s: { pFake: null, uncertainty: null, evidenceFrames: 0 }, why: 'no-answer' },
+    { name: 'too few face frames', s: { pFake: 0.9, uncertainty: summarizeSamples([0.9])!, evidenceFrames: 1 }, why: 'too-few-frames' },
+    { name: 'out of distribution', s: { pFake: 0.9, uncertainty: withDistance(summarizeSamples([0.9])!, 1), evidenceFrames: 20 }, why: 'out-of-distribution' },
+    { name: 'detectors disagree', s: { pFake: 0.9, uncertainty: summarizeSamples([0.9])!, evidenceFrames: 20, disagreement: 0.4 }, why: 'disagreement' },
+    { name: 'near the threshold', s: { pFake: 0.55, uncertainty: summarizeSamples([0.55])!, evidenceFrames: 20 }, why: 'near-threshold' },
+    { name: 'decided', s: { pFake: 0.95, uncertainty: summarizeSamples([0.95])!, evidenceFrames: 20 }, why: 'decided' },
+  ])('$name → $why', ({ s, why }) => {
+    expect(decideVerdict(s, policy).why).toBe(why);
   });
 });

