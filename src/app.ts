@@ -13,7 +13,7 @@ import { createOnnxSessionFactory } from './detectors/onnx/session.js';
 import type { DetectorRegistry } from './detectors/registry.js';
 import { createDetectors, detectorNames } from './detectors/registry.js';
 import { FakescopeError } from './errors.js';
-import type { VideoSource } from './ingest/index.js';
+import type { InputGuard, VideoSource } from './ingest/index.js';
 import { openSource } from './ingest/index.js';
 import type { AnalyzedFrame } from './pipeline/analyze.js';
 import { analyzeSource } from './pipeline/analyze.js';
@@ -48,6 +48,8 @@ export interface AnalysisOptions {
   /** Keep per-frame results in the report (default true). */
   readonly keepFrames?: boolean;
   readonly streamId?: string;
+  /** Narrower ingest rules for untrusted input (the server's uploads, webcam, URLs). */
+  readonly guard?: InputGuard;
 }
 
 /** One analysis of one input: a hot stream of frame results and the final report. */
@@ -105,6 +107,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
       streamId: options.streamId ?? 'main',
       analysisWidth: config.analysis.width,
       ...(config.analysis.fps !== null ? { fps: config.analysis.fps } : {}),
+      ...(options.guard ? { guard: options.guard } : {}),
     });
     const detectors = await createDetectors(registry, entries, {
       sessions: sessions as OnnxSessionFactory,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import type { Config } from '../config.js';
+import type { InputGuard } from '../ingest/index.js';
 import { FakescopeError } from '../errors.js';
-import { LiveAnalysis } from './live-analysis.js';
+import { LiveAnalysis, uploadLimit } from './live-analysis.js';
 import type { Metrics } from './metrics.js';
 import type { AnalysisStore } from './store.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -16,6 +17,8 @@ export interface CreateRequest {
   /** What the API shows (file name, masked URL). */
   readonly display: string;
   readonly detectors?: readonly string[];
+  /** Ingest rules for this kind of input (input-guards.ts). */
+  readonly guard?: InputGuard;
 }
 
 /** A fresh analysis id: time-ordered, URL- and file-safe. */
@@ -76,6 +79,7 @@ export class AnalysisManager {
       analysis = await app.analyze(req.input, {
         streamId: id,
         keepFrames: req.kind === 'upload',
+        ...(req.guard ? { guard: req.guard } : {}),
         ...(req.detectors ? { detectors: req.detectors } : {}),
       });
     } finally {
@@ -98,7 +102,8 @@ export class AnalysisManager {
       live,
     };
     store.create(info);
-    const session = new LiveAnalysis(info, analysis, this.deps);
+    const limit = req.kind === 'upload' ? uploadLimit(config.server.upload.maxDurationS, media.fps) : null;
+    const session = new LiveAnalysis(info, analysis, this.deps, limit);
     this.running.set(id, session);
     this.stored.set(id, info);
     void session.finished().then(() => {

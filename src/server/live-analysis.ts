@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import { Subject } from 'rxjs';
 import type { Analysis } from '../app.js';
 import type { Config } from '../config.js';
-import { describeError, isFakescopeError } from '../errors.js';
+import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import { epistemicAlerts } from '../pipeline/alerts/epistemic-alerts.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { AnalyzedFrame } from '../pipeline/analyze.js';
@@ -24,6 +24,22 @@ export interface LiveDeps {
   readonly metrics: Metrics;
   readonly webhooks: WebhookDispatcher;
   readonly now?: () => number;
+}
+
+/**
+ * How much of an input one analysis may consume, counted while it runs (a raw `.h264` or piped
+ * Matroska upload has no duration to check up front). Either bound ends it with E_TOO_LONG.
+ */
+export interface MediaLimit {
+  /** Media time from the first frame, ms. */
+  readonly maxMediaMs: number;
+  /** Analysed frames (timestamps can lie; a count cannot). */
+  readonly maxFrames: number;
+}
+
+/** The limit for an upload of at most `maxDurationS` seconds at `fps` (frames: 2× headroom, ≥ 30 fps). */
+export function uploadLimit(maxDurationS: number, fps: number | null): MediaLimit {
+  return { maxMediaMs: maxDurationS * 1000, maxFrames: Math.ceil(maxDurationS * Math.max(fps ?? 30, 30) * 2) };
 }
 
 /**
@@ -50,6 +66,8 @@ export class LiveAnalysis {
   private checkpointAt: number;
   private fpsWindow: number[] = [];
   private stopRequested = false;
+  private failure: FakescopeError | null = null;
+  private firstPts: number | null = null;
   private readonly done: Promise<void>;
   private resolveDone: () => void = () => undefined;
   private readonly now: () => number;
@@ -58,6 +76,7 @@ export class LiveAnalysis {
     public info: AnalysisInfo,
     private readonly analysis: Analysis,
     private readonly deps: LiveDeps,
+    private readonly limit: MediaLimit | null = null,
   ) {
     this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
     this.now = deps.now ?? (() => performance.now());
@@ -98,6 +117,10 @@ export class LiveAnalysis {
     this.analysis.report.then(
       (report) => this.finish('done', report, null),
       (e: unknown) => {
+        if (this.failure) {
+          this.finish('failed', this.analysis.snapshot(), { code: this.failure.code, message: this.failure.message });
+          return;
+        }
         const stopped = this.stopRequested || (isFakescopeError(e) && e.code === 'E_STOPPED');
         this.finish(stopped ? 'stopped' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
       },
@@ -114,6 +137,12 @@ export class LiveAnalysis {
       this.listenerErrors++;
       this.deps.metrics.drops.inc({ stage: 'feed-error' });
     }
+  }
+
+  /** Stops decoding; the report so far is stored and the status becomes `failed` with `error`. */
+  fail(error: FakescopeError): void {
+    this.failure ??= error;
+    this.stop();
   }
 
   /** Stops decoding; the report so far is stored and the status becomes `stopped`. */
@@ -178,6 +207,17 @@ export class LiveAnalysis {
     if (t - this.checkpointAt >= config.server.checkpointMs) {
       this.checkpointAt = t;
       this.checkpoint();
+    }
+    this.checkLimit(result.ptsMs);
+  }
+
+  private checkLimit(ptsMs: number): void {
+    if (!this.limit || this.failure) return;
+    this.firstPts ??= ptsMs;
+    const mediaMs = ptsMs - this.firstPts;
+    if (mediaMs > this.limit.maxMediaMs || this.info.frames >= this.limit.maxFrames) {
+      const s = (this.limit.maxMediaMs / 1000).toFixed(1);
+      this.fail(new FakescopeError('E_TOO_LONG', `${this.info.input}: longer than the ${s} s allowed (stopped after ${this.info.frames} frames, ${(mediaMs / 1000).toFixed(1)} s of video)`));
     }
   }
 

@@ -31,6 +31,10 @@ const Urls = Type.Object(
       default: false,
       description: 'Allow URLs whose host resolves to loopback, private, link-local or other non-public addresses.',
     }),
+    allowAddresses: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Non-public addresses that are allowed anyway, e.g. an internal camera: "10.0.0.5" (any port), "10.0.0.5:554", "[fd00::5]:8000".',
+    }),
     resolveTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'DNS resolution timeout for stream URLs.' }),
   },
   { additionalProperties: false, default: {} },

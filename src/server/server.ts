@@ -13,6 +13,8 @@ import { apiKeyHook } from './auth.js';
 import { httpStatus } from './http-errors.js';
 import { Metrics } from './metrics.js';
 import { OpenApiCollector } from './openapi.js';
+import { PolicyProxy } from './policy-proxy.js';
+import { maskKeyParam } from './redact.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { feedRoutes } from './routes/feed.js';
 import { systemRoutes } from './routes/system.js';
@@ -54,11 +56,14 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   const webhooks = new WebhookDispatcher({ ...sc.webhooks, onOutcome: (outcome) => metrics.webhooks.inc({ outcome }) });
   const manager = new AnalysisManager({ config, app, store, metrics, webhooks });
   const openapi = new OpenApiCollector();
+  // ffmpeg's HTTP for client URLs goes through the policy proxy (redirects, segments, pinning).
+  const proxy = sc.urls.allowPrivateAddresses ? null : new PolicyProxy(sc.urls, options.resolver);
+  const proxyEnv = async () => (proxy ? proxy.env() : null);
 
   // Unknown body fields are refused, not silently stripped (fastify's default removes them).
   // Request logs never show API keys passed as ?key= (WebSockets, download links).
   const logger = options.logger
-    ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]key=)[^&]*/g, '$1***') }) } }
+    ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: maskKeyParam(req.url) }) } }
     : false;
   const http = Fastify({ logger, bodyLimit: 64 * 1024, forceCloseConnections: true, ajv: { customOptions: { removeAdditional: false } } });
   http.addHook('onRoute', openapi.onRoute);
@@ -76,7 +81,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   });
   http.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  analysesRoutes(http, { config, manager, store, ...(options.resolver ? { resolver: options.resolver } : {}) });
+  analysesRoutes(http, { config, manager, store, proxyEnv, ...(options.resolver ? { resolver: options.resolver } : {}) });
   feedRoutes(http, { config, manager });
   webcamRoutes(http, { config, manager });
   systemRoutes(http, { manager, metrics, openapi });
@@ -97,6 +102,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
       await manager.close();
       webhooks.close();
       store.close();
+      await proxy?.close();
       await http.close();
     },
   };

@@ -5,9 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { FakescopeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
-import { displayInput } from '../../ingest/input-policy.js';
 import type { AnalysisManager } from '../analyses.js';
 import { newAnalysisId } from '../analyses.js';
+import { uploadGuard, urlGuard } from '../input-guards.js';
+import { displayUrl } from '../redact.js';
 import type { AnalysisStore } from '../store.js';
 import type { Resolver } from '../url-policy.js';
 import { checkStreamUrl } from '../url-policy.js';
@@ -18,6 +19,8 @@ export interface AnalysesRouteDeps {
   readonly manager: AnalysisManager;
   readonly store: AnalysisStore;
   readonly resolver?: Resolver;
+  /** Environment that routes ffmpeg's HTTP through the policy proxy; null when addresses are not checked. */
+  readonly proxyEnv: () => Promise<Readonly<Record<string, string>> | null>;
 }
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
@@ -46,12 +49,13 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
         name = part.filename || 'upload';
         await pipeline(part.file, createWriteStream(path));
         if (part.file.truncated) throw tooLarge(limits.maxBytes);
-        const media = await probe(path);
+        const guard = uploadGuard(name);
+        const media = await probe(path, { guard });
         if (media.durationMs !== null && media.durationMs > limits.maxDurationS * 1000) {
           throw new FakescopeError('E_TOO_LONG', `${name}: ${(media.durationMs / 1000).toFixed(1)} s of video is longer than the ${limits.maxDurationS} s allowed`);
         }
         const detectors = splitDetectors(req.query.detectors);
-        const info = await manager.create({ id, kind: 'upload', input: path, display: name, ...(detectors ? { detectors } : {}) });
+        const info = await manager.create({ id, kind: 'upload', input: path, display: name, guard, ...(detectors ? { detectors } : {}) });
         return reply.code(201).send(info);
       } catch (e) {
         store.removeUpload(id);
@@ -67,7 +71,9 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     { schema: { summary: 'Analyse a stream or file URL (http(s), HLS, RTMP, RTSP)', body: CreateUrlBody, response: { 201: AnalysisInfo, ...errors } } },
     async (req, reply) => {
       const url = await checkStreamUrl(req.body.url, config.server.urls, deps.resolver);
-      const info = await manager.create({ kind: 'url', input: url, display: displayInput(url), ...(req.body.detectors ? { detectors: req.body.detectors } : {}) });
+      const display = displayUrl(url);
+      const guard = urlGuard(display, await deps.proxyEnv());
+      const info = await manager.create({ kind: 'url', input: url, display, guard, ...(req.body.detectors ? { detectors: req.body.detectors } : {}) });
       return reply.code(201).send(info);
     },
   );
