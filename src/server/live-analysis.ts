@@ -12,6 +12,7 @@ import { renderOverlay } from '../render/overlay.js';
 import type { FeedClient } from './feed-client.js';
 import type { Metrics } from './metrics.js';
 import { ReplayBuffer } from './replay-buffer.js';
+import { pumpReplay } from './replay-pump.js';
 import type { AnalysisStore } from './store.js';
 import { alertToWire, frameToWire, verdictToWire } from './to-wire.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -160,14 +161,27 @@ export class LiveAnalysis {
     this.resume(client, since);
   }
 
+  /**
+   * Replays every message after `since` (bounded work per event-loop turn, see replay-pump.ts),
+   * then the latest overlay; a client of a finished analysis is closed once it has caught up. A
+   * `since` after the newest message gets an immediate `error` (E_RESUME_AHEAD) and resumes from
+   * the newest, instead of silence until the sequence number is reached.
+   */
   resume(client: FeedClient, since: number): void {
-    const { missed, messages } = this.replay.since(since);
-    client.skipThrough = -1;
-    if (missed) client.send({ v: WIRE_VERSION, type: 'gap', missedFrom: missed.from, missedTo: missed.to });
-    for (const m of messages) client.send(m);
-    client.skipThrough = Math.max(since, this.replay.last);
-    if (this.latestOverlay) client.send(this.latestOverlay, true);
-    if (this.isFinal()) client.close(CLOSE.finished, 'analysis finished');
+    let from = since;
+    if (from > this.replay.last) {
+      client.send({ v: WIRE_VERSION, type: 'error', code: 'E_RESUME_AHEAD', message: `resume from ${since}: the newest message is ${this.replay.last}; resuming from there` });
+      from = this.replay.last;
+    }
+    pumpReplay(client, this.replay, from, {
+      batch: 64,
+      maxAheadBytes: this.deps.config.server.feed.lagBytes,
+      waitMs: 20,
+      onCaughtUp: () => {
+        if (this.latestOverlay) client.send(this.latestOverlay, true);
+        if (this.isFinal()) client.close(CLOSE.finished, `analysis ${this.info.status}`);
+      },
+    });
   }
 
   detach(client: FeedClient): void {
@@ -272,13 +286,12 @@ export class LiveAnalysis {
   }
 
   private publish(msg: ReplayableMsg): void {
-    this.replay.push(msg);
-    this.broadcast(msg);
+    const payload = JSON.stringify(msg);
+    this.replay.push(msg, payload);
+    this.broadcast(msg, payload);
   }
 
-  private broadcast(msg: ServerMsg): void {
-    if (this.clients.size === 0) return;
-    const payload = JSON.stringify(msg);
+  private broadcast(msg: ServerMsg, payload: string): void {
     for (const c of this.clients) c.send(msg, false, payload);
   }
 
@@ -305,7 +318,8 @@ export class LiveAnalysis {
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);
     metrics.fps.set({ analysis: this.info.id }, 0);
-    for (const c of this.clients) c.close(CLOSE.finished, `analysis ${status}`);
+    // A client still catching up is closed by its replay once it has everything.
+    for (const c of this.clients) if (!c.replaying) c.close(CLOSE.finished, `analysis ${status}`);
     this.clients.clear();
     this.resolveDone();
   }

@@ -48,6 +48,10 @@ const Feed = Type.Object(
     overlayQuality: Type.Integer({ minimum: 1, maximum: 100, default: 70, description: 'Overlay JPEG/WebP quality.' }),
     lagBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Socket buffered bytes above which overlays are dropped for that client (it is sent a lagging notice).' }),
     maxBufferedBytes: Type.Integer({ minimum: 4096, default: 8 * 1024 * 1024, description: 'Socket buffered bytes above which a client is disconnected (close 4008).' }),
+    clientMessagesPerS: Type.Number({ exclusiveMinimum: 0, default: 5, description: 'Client messages (resume, ping) per second allowed per feed client after the burst; more: close 4429.' }),
+    clientMessageBurst: Type.Integer({ minimum: 1, default: 20, description: 'Client messages a feed client may send at once.' }),
+    maxClientMessageBytes: Type.Integer({ minimum: 64, default: 1024, description: 'Largest client message on the feed; larger: close 4400.' }),
+    maxClientsPerAnalysis: Type.Integer({ minimum: 1, default: 100, description: 'Feed clients per analysis; more are refused (close 4503).' }),
   },
   { additionalProperties: false, default: {} },
 );

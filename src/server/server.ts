@@ -23,6 +23,9 @@ import { AnalysisStore } from './store.js';
 import type { Resolver } from './url-policy.js';
 import { WebhookDispatcher } from './webhooks.js';
 
+/** What a 503 E_BUSY tells a client to wait, seconds (analyses last seconds to minutes). */
+const RETRY_AFTER_S = 10;
+
 export interface ServerOptions {
   /** The composition root's app (config included); the server owns neither its start nor stop. */
   readonly app: App;
@@ -71,7 +74,10 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   await http.register(fastifyMultipart, { limits: { fileSize: sc.upload.maxBytes, files: 1, fields: 4, parts: 5 } });
   http.addHook('onRequest', apiKeyHook(sc.apiKeys));
   http.setErrorHandler((error, req, reply) => {
-    if (isFakescopeError(error)) return reply.code(httpStatus(error.code)).send({ code: error.code, message: error.message });
+    if (isFakescopeError(error)) {
+      if (error.code === 'E_BUSY') reply.header('retry-after', String(RETRY_AFTER_S));
+      return reply.code(httpStatus(error.code)).send({ code: error.code, message: error.message });
+    }
     const e = error as { validation?: unknown; statusCode?: number; code?: string };
     if (e.validation || (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)) {
       return reply.code(e.statusCode ?? 400).send({ code: e.code === 'FST_REQ_FILE_TOO_LARGE' ? 'E_TOO_LARGE' : 'E_BAD_REQUEST', message: describeError(error) });

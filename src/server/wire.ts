@@ -141,6 +141,10 @@ export const CLOSE = {
   notFound: 4404,
   /** The client read too slowly and its buffer passed `feed.maxBufferedBytes`. */
   tooSlow: 4008,
+  /** The client sent more messages than `feed.clientMessagesPerS` / `clientMessageBurst` allow. */
+  rateLimited: 4429,
+  /** The analysis already has `feed.maxClientsPerAnalysis` clients. */
+  tooManyClients: 4503,
   /** The analysis ended; everything was sent. */
   finished: 1000,
   /** The server is shutting down. */

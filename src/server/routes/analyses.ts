@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
-import { FakescopeError } from '../../errors.js';
+import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
 import type { AnalysisManager } from '../analyses.js';
 import { newAnalysisId } from '../analyses.js';
@@ -38,16 +38,28 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     '/api/analyses/upload',
     {
       schema: { summary: 'Analyse an uploaded video (multipart/form-data, one file field)', consumes: ['multipart/form-data'], querystring: DetectorsQuery, response: { 201: AnalysisInfo, ...errors } },
+      // Refused from the header, before a byte of the body is read (multipart adds < 16 KiB).
+      onRequest: async (req, reply) => {
+        const length = Number(req.headers['content-length']);
+        if (Number.isFinite(length) && length > limits.maxBytes + MULTIPART_SLACK) {
+          reply.header('connection', 'close');
+          throw tooLarge(limits.maxBytes);
+        }
+      },
     },
     async (req, reply) => {
       const id = newAnalysisId();
       const path = store.uploadPath(id);
       let name = 'upload';
+      let receiving = true;
       try {
         const part = await req.file({ limits: { fileSize: limits.maxBytes, files: 1 } });
         if (!part) throw new FakescopeError('E_BAD_REQUEST', 'no file in the upload (send multipart/form-data with one file field)');
         name = part.filename || 'upload';
-        await pipeline(part.file, createWriteStream(path));
+        await pipeline(part.file, createWriteStream(path)).catch((e: unknown) => {
+          throw uploadStreamError(e);
+        });
+        receiving = false;
         if (part.file.truncated) throw tooLarge(limits.maxBytes);
         const guard = uploadGuard(name);
         const media = await probe(path, { guard });
@@ -61,7 +73,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
         store.removeUpload(id);
         if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limits.maxBytes);
         if ((e as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new FakescopeError('E_BAD_REQUEST', 'send the video as multipart/form-data');
-        throw renameInput(e, path, name);
+        throw renameInput(receiving ? uploadStreamError(e) : e, path, name);
       }
     },
   );
@@ -125,6 +137,19 @@ function liveSnapshot(live: NonNullable<ReturnType<AnalysisManager['live']>>): u
 function found<T>(v: T | null, id: string): T {
   if (v === null) throw new FakescopeError('E_NOT_FOUND', `no analysis ${id}`);
   return v;
+}
+
+const MULTIPART_SLACK = 16 * 1024;
+
+/**
+ * A failed upload stream: the file system's errors are the server's (the disk), anything else
+ * came from the client's body (a multipart body cut before its closing boundary, a bad header).
+ */
+function uploadStreamError(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof FakescopeError || err.code === 'FST_REQ_FILE_TOO_LARGE') return e;
+  if (typeof err.syscall === 'string') return e;
+  return new FakescopeError('E_BAD_REQUEST', `the upload body is not complete multipart/form-data (${describeError(e)})`);
 }
 
 function tooLarge(max: number): FakescopeError {
