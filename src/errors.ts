@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'E_BAD_REQUEST'
   | 'E_TOO_LARGE'
   | 'E_TOO_LONG'
-  | 'E_BUSY';
+  | 'E_BUSY'
+  | 'E_DISK_FULL'
+  | 'E_STORE_CORRUPT';
 
 export class FakescopeError extends Error {
   readonly code: ErrorCode;

@@ -21,6 +21,16 @@ export interface CreateRequest {
   readonly guard?: InputGuard;
 }
 
+/** Refuses new work (E_DISK_FULL, 507) when it would leave less than `minFree` bytes free. */
+export function requireFreeSpace(store: AnalysisStore, minFree: number, incoming: number): void {
+  const free = store.freeBytes();
+  if (free === null || minFree === 0) return;
+  if (free - incoming < minFree) {
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    throw new FakescopeError('E_DISK_FULL', `only ${mb(free)} free in the data directory${incoming ? ` for ${mb(incoming)}` : ''}; server.minFreeBytes keeps ${mb(minFree)}`);
+  }
+}
+
 /** A fresh analysis id: time-ordered, URL- and file-safe. */
 export function newAnalysisId(): string {
   return `${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
@@ -72,6 +82,7 @@ export class AnalysisManager {
     if (this.activeCount >= config.server.maxActiveAnalyses) {
       throw new FakescopeError('E_BUSY', `${this.activeCount} analyses are running (server.maxActiveAnalyses); try again later`);
     }
+    requireFreeSpace(store, config.server.minFreeBytes, 0);
     const id = req.id ?? newAnalysisId();
     this.opening++;
     let analysis;

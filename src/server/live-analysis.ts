@@ -134,7 +134,13 @@ export class LiveAnalysis {
   private guard(fn: () => void): void {
     try {
       fn();
-    } catch {
+    } catch (e) {
+      // A full disk ends the analysis (nothing analysed after it could be stored); what was
+      // written stays. Other errors in the feed's own work are counted and the analysis goes on.
+      if (isFakescopeError(e) && e.code === 'E_DISK_FULL') {
+        this.fail(e);
+        return;
+      }
       this.listenerErrors++;
       this.deps.metrics.drops.inc({ stage: 'feed-error' });
     }
@@ -304,15 +310,28 @@ export class LiveAnalysis {
 
   private setStatus(status: AnalysisInfo['status'], error: AnalysisInfo['error'] = null): void {
     this.info = { ...this.info, status, error, updatedAt: new Date().toISOString() };
-    this.deps.store.saveInfo(this.info);
+    // On a full disk the state still changes in memory (the API serves it); the stored record
+    // keeps its last state and is marked interrupted on the next start.
+    this.deps.store.trySave(this.info);
     this.publish({ v: WIRE_VERSION, type: 'status', seq: this.replay.nextSeq(), analysis: this.info });
   }
 
   private finish(status: AnalysisInfo['status'], report: Report, error: AnalysisInfo['error']): void {
     const { store, metrics } = this.deps;
-    this.alertInput.complete(); // closes open alerts before the final status
+    this.guard(() => this.alertInput.complete()); // closes open alerts before the final status
     store.closeFrames(this.info.id);
-    store.saveReport(this.info.id, this.present(report), false);
+    try {
+      store.saveReport(this.info.id, this.present(report), false);
+    } catch (e) {
+      // The last checkpoint (report.partial.json) and the frames written so far stay served.
+      status = 'failed';
+      error = { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) };
+    }
+    if (this.failure && status !== 'failed') {
+      status = 'failed';
+      error = { code: this.failure.code, message: this.failure.message };
+    }
+    if (status === 'failed' && this.info.kind === 'upload') store.removeUpload(this.info.id);
     this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);

@@ -98,6 +98,11 @@ export const ServerConfigSchema = Type.Object(
     }),
     dataDir: Type.String({ default: 'fakescope-data', description: 'Where analyses, uploads, alerts and reports are stored.' }),
     maxActiveAnalyses: Type.Integer({ minimum: 1, default: 8, description: 'Analyses running at once; more are refused with 503.' }),
+    minFreeBytes: Type.Integer({
+      minimum: 0,
+      default: 100 * 1024 * 1024,
+      description: 'Free space the data directory must keep: new analyses and uploads that would leave less are refused with 507 (E_DISK_FULL).',
+    }),
     checkpointMs: Type.Integer({ minimum: 100, default: 5000, description: 'How often a running analysis saves its partial report.' }),
     upload: Upload,
     urls: Urls,

@@ -90,7 +90,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   analysesRoutes(http, { config, manager, store, proxyEnv, ...(options.resolver ? { resolver: options.resolver } : {}) });
   feedRoutes(http, { config, manager });
   webcamRoutes(http, { config, manager });
-  systemRoutes(http, { manager, metrics, openapi });
+  systemRoutes(http, { manager, metrics, openapi, store, minFreeBytes: sc.minFreeBytes });
   await http.register(fastifyStatic, { root: webRoot(), prefix: '/', index: ['index.html'] });
 
   let closed = false;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -129,6 +130,7 @@ describe('local file read through an upload', () => {
     expect(final.status).toBe('failed');
     expect(final.error?.code).toBe('E_TOO_LONG');
     expect(final.frames).toBeLessThanOrEqual(30); // 1 s at 25 fps, not the 100 frames of the file
+    expect(existsSync(join(srv.dataDir, 'uploads', info.id))).toBe(false); // a failed upload is removed
   });
 });
 

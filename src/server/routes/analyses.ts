@@ -6,10 +6,11 @@ import type { Config } from '../../config.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
 import type { AnalysisManager } from '../analyses.js';
-import { newAnalysisId } from '../analyses.js';
+import { newAnalysisId, requireFreeSpace } from '../analyses.js';
 import { uploadGuard, urlGuard } from '../input-guards.js';
 import { displayUrl } from '../redact.js';
 import type { AnalysisStore } from '../store.js';
+import { isDiskFull } from '../store-files.js';
 import type { Resolver } from '../url-policy.js';
 import { checkStreamUrl } from '../url-policy.js';
 import { AlertList, AnalysisInfo, AnalysisList, CreateUrlBody, ErrorBody } from '../wire.js';
@@ -45,6 +46,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
           reply.header('connection', 'close');
           throw tooLarge(limits.maxBytes);
         }
+        requireFreeSpace(store, config.server.minFreeBytes, Number.isFinite(length) ? length : 0);
       },
     },
     async (req, reply) => {
@@ -148,6 +150,7 @@ const MULTIPART_SLACK = 16 * 1024;
 function uploadStreamError(e: unknown): unknown {
   const err = e as NodeJS.ErrnoException;
   if (e instanceof FakescopeError || err.code === 'FST_REQ_FILE_TOO_LARGE') return e;
+  if (isDiskFull(e)) return new FakescopeError('E_DISK_FULL', 'the disk is full: the upload could not be stored');
   if (typeof err.syscall === 'string') return e;
   return new FakescopeError('E_BAD_REQUEST', `the upload body is not complete multipart/form-data (${describeError(e)})`);
 }
