@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'E_EXECUTION_PROVIDER'
   | 'E_USAGE'
   | 'E_STOPPED'
+  | 'E_SOURCE_LOST'
   // server
   | 'E_UNAUTHORIZED'
   | 'E_NOT_FOUND'

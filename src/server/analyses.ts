@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { Subject } from 'rxjs';
 import type { App } from '../app.js';
 import type { Config } from '../config.js';
 import type { InputGuard } from '../ingest/index.js';
+import type { SourceGap } from '../ingest/reconnect.js';
 import { FakescopeError } from '../errors.js';
 import { LiveAnalysis, uploadLimit } from './live-analysis.js';
 import type { Metrics } from './metrics.js';
@@ -19,6 +21,8 @@ export interface CreateRequest {
   readonly detectors?: readonly string[];
   /** Ingest rules for this kind of input (input-guards.ts). */
   readonly guard?: InputGuard;
+  /** Decode as live whatever the URL suggests (CreateUrlBody.live). */
+  readonly live?: boolean;
 }
 
 /** Refuses new work (E_DISK_FULL, 507) when it would leave less than `minFree` bytes free. */
@@ -86,8 +90,12 @@ export class AnalysisManager {
     const id = req.id ?? newAnalysisId();
     this.opening++;
     let analysis;
+    const gaps = new Subject<SourceGap>();
     try {
       analysis = await app.analyze(req.input, {
+        // Stream URLs are monitored: a live one that drops is reconnected (webcam: its end is the end).
+        ...(req.kind === 'url' ? { reconnect: config.server.reconnect, onGap: (g: SourceGap) => gaps.next(g) } : {}),
+        ...(req.live !== undefined ? { live: req.live } : {}),
         streamId: id,
         keepFrames: req.kind === 'upload',
         ...(req.guard ? { guard: req.guard } : {}),
@@ -114,7 +122,7 @@ export class AnalysisManager {
     };
     store.create(info);
     const limit = req.kind === 'upload' ? uploadLimit(config.server.upload.maxDurationS, media.fps) : null;
-    const session = new LiveAnalysis(info, analysis, this.deps, limit);
+    const session = new LiveAnalysis(info, analysis, this.deps, limit, gaps);
     this.running.set(id, session);
     this.stored.set(id, info);
     void session.finished().then(() => {

@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { Subject } from 'rxjs';
 import type { Analysis } from '../app.js';
 import type { Config } from '../config.js';
@@ -7,6 +7,7 @@ import { epistemicAlerts } from '../pipeline/alerts/epistemic-alerts.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { AnalyzedFrame } from '../pipeline/analyze.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
+import type { SourceGap } from '../ingest/reconnect.js';
 import type { Report } from '../pipeline/report.js';
 import { renderOverlay } from '../render/overlay.js';
 import type { FeedClient } from './feed-client.js';
@@ -78,6 +79,7 @@ export class LiveAnalysis {
     private readonly analysis: Analysis,
     private readonly deps: LiveDeps,
     private readonly limit: MediaLimit | null = null,
+    private readonly gaps: Observable<SourceGap> | null = null,
   ) {
     this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
     this.now = deps.now ?? (() => performance.now());
@@ -111,6 +113,7 @@ export class LiveAnalysis {
     metrics.activeAnalyses.inc({}, 1);
     this.alertInput.pipe(epistemicAlerts(this.deps.config.server.alerts)).subscribe((e) => this.guard(() => this.onAlert(e)));
     this.setStatus('running');
+    this.gaps?.subscribe((gap) => this.guard(() => this.publish({ v: WIRE_VERSION, type: 'sourceGap', seq: this.replay.nextSeq(), gap: { ...gap } })));
     this.subscription = this.analysis.results.subscribe({
       next: (f) => this.guard(() => this.onFrame(f)),
       error: () => undefined, // reported through analysis.report
@@ -123,7 +126,9 @@ export class LiveAnalysis {
           return;
         }
         const stopped = this.stopRequested || (isFakescopeError(e) && e.code === 'E_STOPPED');
-        this.finish(stopped ? 'stopped' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
+        // A live source that dropped and did not come back did not fail: it was cut off.
+        const lost = isFakescopeError(e) && e.code === 'E_SOURCE_LOST';
+        this.finish(stopped ? 'stopped' : lost ? 'interrupted' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
       },
     );
   }

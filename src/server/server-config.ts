@@ -88,6 +88,15 @@ const Webhooks = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const Reconnect = Type.Object(
+  {
+    maxAttempts: Type.Integer({ minimum: 0, default: 5, description: 'Reconnection attempts per outage of a live stream URL (0: none; the analysis ends at the first drop).' }),
+    initialDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'Delay before the first attempt; doubles per attempt.' }),
+    maxDelayMs: Type.Integer({ minimum: 1, default: 8000, description: 'Longest delay between attempts.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ServerConfigSchema = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1', description: 'Listen address.' }),
@@ -109,6 +118,7 @@ export const ServerConfigSchema = Type.Object(
     feed: Feed,
     alerts: Alerts,
     webhooks: Webhooks,
+    reconnect: Reconnect,
   },
   { additionalProperties: false, default: {} },
 );

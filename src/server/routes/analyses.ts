@@ -87,7 +87,14 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
       const url = await checkStreamUrl(req.body.url, config.server.urls, deps.resolver);
       const display = displayUrl(url);
       const guard = urlGuard(display, await deps.proxyEnv());
-      const info = await manager.create({ kind: 'url', input: url, display, guard, ...(req.body.detectors ? { detectors: req.body.detectors } : {}) });
+      const info = await manager.create({
+        kind: 'url',
+        input: url,
+        display,
+        guard,
+        ...(req.body.detectors ? { detectors: req.body.detectors } : {}),
+        ...(req.body.live !== undefined ? { live: req.body.live } : {}),
+      });
       return reply.code(201).send(info);
     },
   );
