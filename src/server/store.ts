@@ -52,6 +52,8 @@ export class AnalysisStore {
         this.quarantine(name, 'folder name is not an analysis id');
         continue;
       }
+      // A crash mid-write leaves a temporary file; the record it was replacing is still whole.
+      for (const f of readdirSync(dir)) if (f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
       if (!existsSync(path)) continue; // a folder being created, or not ours
       let info: AnalysisInfo;
       try {
