@@ -9,13 +9,13 @@ import { FakescopeError } from '../errors.js';
  * from the file system.
  */
 
-const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
 export function isDiskFull(e: unknown): boolean {
   return DISK_FULL.has((e as NodeJS.ErrnoException).code ?? '');
 }
 
-/** Runs a write; a full disk becomes E_DISK_FULL (other errors pass through). */
+/** Runs a write (file or database); a full disk becomes E_DISK_FULL (other errors pass through). */
 export function onDisk<T>(what: string, fn: () => T): T {
   try {
     return fn();

@@ -1,29 +1,32 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
+import type { Database as Db } from 'better-sqlite3';
 import { FakescopeError, describeError } from '../errors.js';
+import { openDatabase } from './db.js';
+import { scanLegacy } from './legacy-import.js';
 import type { Digest } from './store-files.js';
-import { digestOf, freeBytes, onDisk, readNdjson, verifyDigest, writeAll, writeAtomic } from './store-files.js';
+import { digestOf, freeBytes, onDisk, verifyDigest, writeAll, writeAtomic } from './store-files.js';
 import type { AlertWire } from './wire.js';
 import { AnalysisInfo } from './wire.js';
 
 /**
- * Persistence in plain files under `dataDir` (no database to set up):
+ * Persistence: the database (`db.ts`, `dataDir/fakescope.db`) holds analyses, alerts and the size
+ * and sha256 of each stored payload; the payloads are files beside it:
  *
- *   analyses/<id>/info.json           AnalysisInfo, replaced atomically (write + fsync + rename)
- *   analyses/<id>/alerts.ndjson       alert events, appended as they happen
  *   analyses/<id>/frames.ndjson       frame results, appended per frame
- *   analyses/<id>/report.json         final report (atomic), with report.json.digest {size, sha256};
- *                                     report.partial.json while running
+ *   analyses/<id>/report.json         final report (atomic: temp file, fsync, rename); its digest
+ *                                     is committed first, so a report is never trusted unchecked
+ *   analyses/<id>/report.partial.json checkpoint while running
  *   uploads/<id>                      the uploaded file (removed when its analysis fails)
- *   quarantine/<name>-<time>/         records that could not be read, moved aside at start
+ *   quarantine/<name>-<time>/         folders that could not be imported
  *
- * Appends are synchronous, so a crash loses at most the line being written. On start, an analysis
- * whose info still says starting/running was cut off by a crash: it is marked `interrupted`, and
- * its last checkpoint (report.partial.json + frames.ndjson) stays downloadable. A record that is
- * not a valid AnalysisInfo (unparseable, truncated, wrong shape, id not its folder's) is moved to
- * `quarantine/` and listed in `quarantined`, never fatal. Every write that finds the disk full
- * throws E_DISK_FULL and leaves what was written before intact.
+ * On start: folders of a plain-files `fakescope-data` (an `info.json`, from before the database)
+ * whose id the database does not know are imported (info, alerts, report digest) in one
+ * transaction each; rows that are not a valid AnalysisInfo are moved to the quarantine table;
+ * analyses still starting/running were cut off by a crash and are marked `interrupted`. None of
+ * it is fatal: what was quarantined is listed in `quarantined` (and `/api/health`). Every write
+ * that finds the disk full throws E_DISK_FULL and leaves what was written before intact.
  */
 export interface QuarantinedRecord {
   readonly name: string;
@@ -36,36 +39,38 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 export class AnalysisStore {
   readonly quarantined: QuarantinedRecord[] = [];
   private readonly frameFds = new Map<string, number>();
+  private readonly db: Db;
 
   constructor(readonly dataDir: string) {
     mkdirSync(join(dataDir, 'analyses'), { recursive: true });
     mkdirSync(join(dataDir, 'uploads'), { recursive: true });
+    try {
+      this.db = openDatabase(join(dataDir, 'fakescope.db'));
+    } catch (e) {
+      if ((e as { schemaTooNew?: boolean }).schemaTooNew) throw new FakescopeError('E_CONFIG', `${join(dataDir, 'fakescope.db')}: ${describeError(e)}`);
+      throw e;
+    }
   }
 
-  /** Loads every stored analysis, marking those a crash interrupted and quarantining bad ones. Newest first. */
+  /** Imports plain-files records, quarantines bad ones, marks crash-interrupted ones. Newest first. */
   load(now: () => string = () => new Date().toISOString()): AnalysisInfo[] {
+    this.importLegacy();
     const out: AnalysisInfo[] = [];
-    for (const name of readdirSync(join(this.dataDir, 'analyses'))) {
-      const dir = join(this.dataDir, 'analyses', name);
-      const path = join(dir, 'info.json');
-      if (!ID.test(name)) {
-        this.quarantine(name, 'folder name is not an analysis id');
-        continue;
-      }
-      // A crash mid-write leaves a temporary file; the record it was replacing is still whole.
-      for (const f of readdirSync(dir)) if (f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
-      if (!existsSync(path)) continue; // a folder being created, or not ours
+    for (const row of this.db.prepare('SELECT id, info FROM analyses').all() as { id: string; info: string }[]) {
       let info: AnalysisInfo;
       try {
-        info = parseInfo(readFileSync(path, 'utf8'), name);
+        info = parseInfo(row.info, row.id);
       } catch (e) {
-        this.quarantine(name, `info.json: ${describeError(e)}`);
+        this.quarantineRow(row.id, row.info, describeError(e));
         continue;
       }
       if (info.status === 'starting' || info.status === 'running') {
         info = { ...info, status: 'interrupted', updatedAt: now(), error: { code: 'E_INTERRUPTED', message: 'the server stopped while this analysis was running' } };
         this.trySave(info); // on a full disk the mark stays in memory; reads go on
       }
+      // A crash mid-write leaves a temporary file; the payload it was replacing is still whole.
+      const dir = join(this.dataDir, 'analyses', row.id);
+      if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
       out.push(info);
     }
     this.removeOrphanUploads(new Set(out.filter((i) => i.status !== 'failed').map((i) => i.id)));
@@ -73,7 +78,12 @@ export class AnalysisStore {
   }
 
   saveInfo(info: AnalysisInfo): void {
-    writeAtomic(this.file(info.id, 'info.json'), JSON.stringify(info), `analysis ${info.id}`);
+    if (!ID.test(info.id)) badId(info.id);
+    onDisk(`analysis ${info.id}`, () =>
+      this.db
+        .prepare('INSERT INTO analyses (id, created_at, info) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET info = excluded.info')
+        .run(info.id, info.createdAt, JSON.stringify(info)),
+    );
   }
 
   /** saveInfo that reports a full disk instead of throwing (for end-of-analysis bookkeeping). */
@@ -87,11 +97,12 @@ export class AnalysisStore {
   }
 
   appendAlert(id: string, alert: AlertWire): void {
-    onDisk(`alerts of ${id}`, () => appendFileSync(this.file(id, 'alerts.ndjson'), `${JSON.stringify(alert)}\n`));
+    onDisk(`alerts of ${id}`, () => this.db.prepare('INSERT INTO alerts (analysis_id, alert) VALUES (?, ?)').run(id, JSON.stringify(alert)));
   }
 
   alerts(id: string): AlertWire[] {
-    return readNdjson<AlertWire>(this.file(id, 'alerts.ndjson'));
+    const rows = this.db.prepare('SELECT alert FROM alerts WHERE analysis_id = ? ORDER BY n').all(id) as { alert: string }[];
+    return rows.map((r) => JSON.parse(r.alert) as AlertWire);
   }
 
   appendFrame(id: string, frame: unknown): void {
@@ -111,23 +122,21 @@ export class AnalysisStore {
     this.frameFds.delete(id);
   }
 
-  /** Writes a report; the final one gets its size and sha256 recorded (checked by `reportPath`). */
+  /** Writes a report; the final one's size and sha256 are committed first (checked by `reportPath`). */
   saveReport(id: string, report: unknown, partial: boolean): void {
     const text = JSON.stringify(report);
     if (partial) {
       writeAtomic(this.file(id, 'report.partial.json'), text, `the checkpoint of ${id}`);
       return;
     }
-    // Digest first: a crash between the two leaves a digest that does not match, never a report
-    // that is trusted without one.
-    writeAtomic(this.file(id, 'report.json.digest'), JSON.stringify(digestOf(text)), `the report of ${id}`);
+    this.setDigest(id, 'report.json', digestOf(text));
     writeAtomic(this.file(id, 'report.json'), text, `the report of ${id}`);
     rmSync(this.file(id, 'report.partial.json'), { force: true });
   }
 
   /**
-   * Path of the final report (verified against its digest, or parsed when it predates digests),
-   * else of the last checkpoint, else null. A final report that fails the check is E_STORE_CORRUPT.
+   * Path of the final report (verified against its digest, or parsed when it has none), else of
+   * the last checkpoint, else null. A final report that fails the check is E_STORE_CORRUPT.
    */
   reportPath(id: string): { path: string; partial: boolean } | null {
     const full = this.file(id, 'report.json');
@@ -158,7 +167,7 @@ export class AnalysisStore {
     return freeBytes(this.dataDir);
   }
 
-  /** Creates the folder of a new analysis. */
+  /** Creates the record and folder of a new analysis. */
   create(info: AnalysisInfo): void {
     onDisk(`analysis ${info.id}`, () => mkdirSync(join(this.dataDir, 'analyses', info.id), { recursive: true }));
     this.saveInfo(info);
@@ -166,17 +175,23 @@ export class AnalysisStore {
 
   close(): void {
     for (const id of [...this.frameFds.keys()]) this.closeFrames(id);
+    if (this.db.open) this.db.close();
+  }
+
+  /** The recorded size and sha256 of a payload file (null when none is recorded). */
+  payloadDigest(id: string, name: string): Digest | null {
+    return (this.db.prepare('SELECT size, sha256 FROM payloads WHERE analysis_id = ? AND name = ?').get(id, name) as Digest | undefined) ?? null;
+  }
+
+  private setDigest(id: string, name: string, d: Digest): void {
+    onDisk(`the report of ${id}`, () =>
+      this.db.prepare('INSERT INTO payloads (analysis_id, name, size, sha256) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET size = excluded.size, sha256 = excluded.sha256').run(id, name, d.size, d.sha256),
+    );
   }
 
   private checkReport(id: string, path: string): string | null {
-    const digestPath = this.file(id, 'report.json.digest');
-    if (existsSync(digestPath)) {
-      try {
-        return verifyDigest(path, JSON.parse(readFileSync(digestPath, 'utf8')) as Digest);
-      } catch {
-        return 'its digest is unreadable';
-      }
-    }
+    const d = this.payloadDigest(id, 'report.json');
+    if (d) return verifyDigest(path, d);
     try {
       JSON.parse(readFileSync(path, 'utf8'));
       return null;
@@ -185,13 +200,49 @@ export class AnalysisStore {
     }
   }
 
-  private quarantine(name: string, reason: string): void {
+  private importLegacy(): void {
+    const known = this.db.prepare('SELECT 1 FROM analyses WHERE id = ?');
+    for (const name of readdirSync(join(this.dataDir, 'analyses'))) if (!ID.test(name)) this.quarantineFolder(name, 'folder name is not an analysis id');
+    for (const scan of scanLegacy(join(this.dataDir, 'analyses'), (id) => !ID.test(id) || known.get(id) !== undefined, parseInfo)) {
+      if ('error' in scan) {
+        this.quarantineFolder(scan.name, scan.error);
+        continue;
+      }
+      const { info, alerts, report } = scan.record;
+      try {
+        this.db.transaction(() => {
+          this.saveInfo(info);
+          for (const a of alerts) this.appendAlert(info.id, a);
+          if (report) this.setDigest(info.id, 'report.json', report);
+        })();
+        rmSync(join(this.dataDir, 'analyses', info.id, 'info.json'), { force: true }); // the database holds it now
+        rmSync(join(this.dataDir, 'analyses', info.id, 'alerts.ndjson'), { force: true });
+      } catch {
+        // a full disk: imported on a later start
+      }
+    }
+  }
+
+  private quarantineRow(id: string, data: string, reason: string): void {
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('INSERT INTO quarantine (name, reason, at, moved_to, data) VALUES (?, ?, ?, NULL, ?)').run(id, reason, new Date().toISOString(), data);
+        this.db.prepare('DELETE FROM analyses WHERE id = ?').run(id);
+      })();
+    } catch {
+      // left in place (full disk); still reported
+    }
+    this.quarantined.push({ name: id, reason, movedTo: null });
+  }
+
+  private quarantineFolder(name: string, reason: string): void {
     const target = join(this.dataDir, 'quarantine', `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${Date.now()}`);
     let movedTo: string | null = null;
     try {
       mkdirSync(join(this.dataDir, 'quarantine'), { recursive: true });
       renameSync(join(this.dataDir, 'analyses', name), target);
       movedTo = target;
+      this.db.prepare('INSERT INTO quarantine (name, reason, at, moved_to) VALUES (?, ?, ?, ?)').run(name, reason, new Date().toISOString(), movedTo);
     } catch {
       // left in place (read-only or full disk); still reported
     }
@@ -204,12 +255,16 @@ export class AnalysisStore {
   }
 
   private file(id: string, name: string): string {
-    if (!ID.test(id)) throw new RangeError(`bad analysis id ${id}`);
+    if (!ID.test(id)) badId(id);
     return join(this.dataDir, 'analyses', id, name);
   }
 }
 
-/** An info.json's text as an AnalysisInfo of folder `id`, or a one-line reason it is not one. */
+function badId(id: string): never {
+  throw new RangeError(`bad analysis id ${id}`);
+}
+
+/** A stored record's text as an AnalysisInfo of `id`, or a one-line reason it is not one. */
 export function parseInfo(text: string, id: string): AnalysisInfo {
   let value: unknown;
   try {

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -104,7 +105,15 @@ describe('SIGKILL mid-analysis', () => {
     expect(parsed.length).toBeGreaterThanOrEqual(lines.length - 1); // at most the line being written
     const files = readdirSync(join(dataDir, 'analyses'), { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(JSON.parse(readFileSync(join(dataDir, 'analyses', running.id, 'info.json'), 'utf8'))).toMatchObject({ status: 'interrupted' });
+    // The database opens, is consistent, and says so too.
+    const db = new Database(join(dataDir, 'fakescope.db'), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const row = db.prepare('SELECT info FROM analyses WHERE id = ?').get(running.id) as { info: string };
+      expect(JSON.parse(row.info)).toMatchObject({ status: 'interrupted' });
+    } finally {
+      db.close();
+    }
     expect((await fetch(`${srv.url}/api/health`)).status).toBe(200);
     srv.child.kill('SIGTERM');
     await new Promise((res) => srv.child.once('exit', res));

@@ -64,7 +64,7 @@ describe('AnalysisStore: report integrity', () => {
     store.create(info('r1'));
     store.saveReport('r1', { big: 'x'.repeat(10_000) }, false);
     const { path } = store.reportPath('r1') ?? { path: '' };
-    const digest = JSON.parse(readFileSync(`${path}.digest`, 'utf8')) as { size: number; sha256: string };
+    const digest = store.payloadDigest('r1', 'report.json') ?? { size: -1, sha256: '' };
     expect(digest.size).toBe(readFileSync(path).length);
     expect(digest.sha256).toMatch(/^[0-9a-f]{64}$/);
     truncateSync(path, 5000);
