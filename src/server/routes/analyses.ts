@@ -26,7 +26,7 @@ export interface AnalysesRouteDeps {
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 const DetectorsQuery = Type.Object({ detectors: Type.Optional(Type.String()), key: Type.Optional(Type.String()) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody, 507: ErrorBody };
 
 const splitDetectors = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
 
