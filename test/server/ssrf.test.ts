@@ -25,6 +25,7 @@ let internal: Recorder;
 let media: Recorder;
 let srv: TestServer;
 let playlistTo = '';
+let segment: Buffer;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const postUrl = (url: string) => fetch(`${srv.url}/api/analyses/url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
@@ -33,12 +34,17 @@ const hls = (segment: string) => `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATI
 beforeAll(async () => {
   dir = await tempDir();
   clip = await readFile(await makeClip(dir.dir, { seconds: 1, width: 160, height: 120 }));
+  const ts = join(dir.dir, 'seg.ts');
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', await makeClip(dir.dir, { seconds: 1, width: 160, height: 120, name: 's.mp4' }), '-c', 'copy', '-f', 'mpegts', ts]);
+  segment = await readFile(ts);
   internal = await startRecorder((_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(clip));
   media = await startRecorder((req, res) => {
     if (req.url?.startsWith('/clip.mp4')) res.writeHead(200, { 'content-type': 'video/mp4' }).end(clip);
     else if (req.url === '/to-internal') res.writeHead(302, { location: `${internal.base}/secret.mp4` }).end();
     else if (req.url === '/to-clip') res.writeHead(302, { location: '/clip.mp4' }).end();
     else if (req.url === '/list.m3u8') res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(hls(playlistTo));
+    else if (req.url === '/ok.m3u8') res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(hls('seg.ts'));
+    else if (req.url === '/seg.ts') res.writeHead(200, { 'content-type': 'video/mp2t' }).end(segment);
     else res.writeHead(404).end();
   });
   srv = await startServer({
@@ -80,6 +86,15 @@ describe('SSRF through stream URLs', () => {
     expect(media.requests).toContain('GET /list.m3u8');
     expect(internal.requests).toEqual([]);
     expect((await fetch(`${srv.url}/api/health`)).status).toBe(200);
+  });
+
+  it('still analyses an HLS playlist whose segments are on an allowed host (through the proxy)', async () => {
+    const r = await postUrl(`${media.base}/ok.m3u8`);
+    expect(r.status).toBe(201);
+    const info = (await r.json()) as AnalysisInfo;
+    expect((await waitFinal(srv.url, info.id)).status).toBe('done');
+    expect(media.requests).toContain('GET /seg.ts');
+    expect(((await (await fetch(`${srv.url}/api/analyses/${info.id}`)).json()) as AnalysisInfo).frames).toBeGreaterThan(0); // HLS is live: latest-wins drops
   });
 
   it('shows no query token of a stream URL to API users', async () => {
