@@ -13,8 +13,11 @@ import { createOnnxSessionFactory } from './detectors/onnx/session.js';
 import type { DetectorRegistry } from './detectors/registry.js';
 import { createDetectors, detectorNames } from './detectors/registry.js';
 import { FakescopeError } from './errors.js';
-import type { VideoSource } from './ingest/index.js';
+import type { InputGuard, VideoSource } from './ingest/index.js';
 import { openSource } from './ingest/index.js';
+import { classifyInput, displayInput, isHlsPlaylist } from './ingest/input-policy.js';
+import type { ReconnectPolicy, SourceGap } from './ingest/reconnect.js';
+import { withReconnect } from './ingest/reconnect.js';
 import type { AnalyzedFrame } from './pipeline/analyze.js';
 import { analyzeSource } from './pipeline/analyze.js';
 import { DetectorStage } from './pipeline/detector-stage.js';
@@ -48,6 +51,13 @@ export interface AnalysisOptions {
   /** Keep per-frame results in the report (default true). */
   readonly keepFrames?: boolean;
   readonly streamId?: string;
+  /** Narrower ingest rules for untrusted input (the server's uploads, webcam, URLs). */
+  readonly guard?: InputGuard;
+  /** Decode as a live source (latest-wins) whatever the input's kind suggests. */
+  readonly live?: boolean;
+  /** Reconnect a live source that drops (src/ingest/reconnect.ts); gaps go to `onGap` and the report. */
+  readonly reconnect?: ReconnectPolicy;
+  readonly onGap?: (gap: SourceGap) => void;
 }
 
 /** One analysis of one input: a hot stream of frame results and the final report. */
@@ -101,11 +111,27 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
   const analyze = async (input: string, options: AnalysisOptions = {}): Promise<Analysis> => {
     await start();
     const entries = selectDetectors(config, registry, options.detectors);
-    const source = await openSource(input, {
+    const opened = await openSource(input, {
       streamId: options.streamId ?? 'main',
       analysisWidth: config.analysis.width,
       ...(config.analysis.fps !== null ? { fps: config.analysis.fps } : {}),
+      ...(options.guard ? { guard: options.guard } : {}),
+      ...(options.live !== undefined ? { live: options.live } : {}),
     });
+    const gaps: NonNullable<Report['analysis']['gaps']>[number][] = [];
+    const source =
+      options.reconnect && opened.live
+        ? withReconnect(opened, {
+            ...options.reconnect,
+            cleanEndIsFinal: isHlsPlaylist(classifyInput(input)),
+            display: options.guard?.display ?? displayInput(input),
+            onGap: (g) => {
+              if (g.phase === 'start') gaps.push({ startPtsMs: g.startPtsMs, endPtsMs: null, reason: g.reason, attempts: 0 });
+              else gaps[gaps.length - 1] = { startPtsMs: g.startPtsMs, endPtsMs: g.endPtsMs, reason: g.reason, attempts: g.attempts };
+              options.onGap?.(g);
+            },
+          })
+        : opened;
     const detectors = await createDetectors(registry, entries, {
       sessions: sessions as OnnxSessionFactory,
       seed: config.seed,
@@ -152,6 +178,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
             droppedFrames: stats.dropped,
             detectorErrors: detectorStage.errorCount,
             complete: finished,
+            ...(gaps.length > 0 ? { gaps: [...gaps] } : {}),
           },
         },
         policy,

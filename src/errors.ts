@@ -16,13 +16,16 @@ export type ErrorCode =
   | 'E_EXECUTION_PROVIDER'
   | 'E_USAGE'
   | 'E_STOPPED'
+  | 'E_SOURCE_LOST'
   // server
   | 'E_UNAUTHORIZED'
   | 'E_NOT_FOUND'
   | 'E_BAD_REQUEST'
   | 'E_TOO_LARGE'
   | 'E_TOO_LONG'
-  | 'E_BUSY';
+  | 'E_BUSY'
+  | 'E_DISK_FULL'
+  | 'E_STORE_CORRUPT';
 
 export class FakescopeError extends Error {
   readonly code: ErrorCode;

@@ -32,6 +32,15 @@ export interface DecodePlan {
    * before the first frame, and that delay then stays for the whole stream.
    */
   readonly lowLatency?: boolean;
+  /** `-f`: force this demuxer. */
+  readonly inputFormat?: string;
+  /** `-format_whitelist`: the demuxers ffmpeg may use on this input. */
+  readonly formatWhitelist?: readonly string[];
+}
+
+/** Input options that pin the demuxer (forced, or limited to a list). */
+export function formatArgs(format: string | undefined, whitelist: readonly string[] | undefined): string[] {
+  return [...(whitelist ? ['-format_whitelist', whitelist.join(',')] : []), ...(format !== undefined ? ['-f', format] : [])];
 }
 
 /** Input options that make ffmpeg start on a live stream after ~0.5 s instead of ~5 s. */
@@ -53,6 +62,7 @@ export function decodeArgs(plan: DecodePlan): string[] {
     plan.protocolWhitelist,
     ...(plan.realtime ? ['-re'] : []),
     ...(plan.lowLatency ? LOW_LATENCY_INPUT : []),
+    ...formatArgs(plan.inputFormat, plan.formatWhitelist),
     '-i',
     plan.ffmpegInput,
     ...(plan.streamIndex !== null ? ['-map', `0:${plan.streamIndex}`] : []),

@@ -30,6 +30,7 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { code: 'E_INPUT_MISSING', pattern: /No such file or directory/i, reason: 'no such file' },
   { code: 'E_INPUT_NOT_VIDEO', pattern: /Is a directory/i, reason: 'is a directory, not a video file' },
+  { code: 'E_INPUT_NOT_VIDEO', pattern: /Format not on whitelist/i, reason: 'this media format is not accepted here' },
   { code: 'E_INPUT_REFUSED', pattern: /not on whitelist|Protocol not found/i, reason: 'protocol refused' },
   { code: 'E_INPUT_UNREACHABLE', pattern: /Permission denied/i, reason: 'permission denied' },
   {

@@ -32,6 +32,8 @@ export interface FfmpegProcessOptions {
   readonly tailLines?: number;
   /** SIGTERM -> SIGKILL grace (default 2000 ms). */
   readonly killGraceMs?: number;
+  /** Added to (and overriding) the parent's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const MAX_LINE = 400;
@@ -50,7 +52,11 @@ export class FfmpegProcess {
     args: readonly string[],
     private readonly opts: FfmpegProcessOptions,
   ) {
-    this.child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawn(program, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+    });
     const stdout = this.child.stdout;
     const stderr = this.child.stderr;
     if (!stdout || !stderr) throw new Error('spawn without pipes');

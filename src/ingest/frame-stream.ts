@@ -58,6 +58,8 @@ export interface FrameStreamConfig {
   readonly ffmpegInput: string;
   /** Counters shared by all subscriptions of one source; updated in place. */
   readonly stats: SourceStats;
+  /** Extra environment for ffmpeg (the server's policy proxy). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One decode per subscription, emitting against `demand` credit (unlimited without it). */
@@ -89,6 +91,7 @@ export function frameStream(cfg: FrameStreamConfig, demand?: Observable<number>)
     const roomToCut = (): boolean => queue.size + stamper.waiting < limit;
 
     const proc = FfmpegProcess.start(cfg.ffmpegPath, cfg.args, {
+      ...(cfg.env ? { env: cfg.env } : {}),
       excludeFromTail: isShowinfoLine,
       onStderrLine: (line) => {
         const ms = clock.read(line);

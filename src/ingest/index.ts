@@ -3,7 +3,7 @@
  * parts (policy checks, probe, ffmpeg process, framing) and are imported directly only by tests.
  */
 export type { Frame } from './frame.js';
-export type { MediaInfo, SourceOptions, SourceStats, VideoSource } from './types.js';
+export type { InputGuard, MediaInfo, SourceOptions, SourceStats, VideoSource } from './types.js';
 export type { ProbeOptions } from './probe.js';
 export type { DecodeOnlyOptions } from './decode-only.js';
 export { probe } from './probe.js';

@@ -15,13 +15,16 @@ import type { SourceOptions, SourceStats, VideoSource } from './types.js';
  */
 export async function openSource(input: string, opts: SourceOptions): Promise<VideoSource> {
   const o = resolveSourceOptions(opts);
-  const probed = await probeInput(input, { ffprobePath: o.ffprobePath, timeoutMs: o.probeTimeoutMs });
+  const guard = o.guard ?? {};
+  const probed = await probeInput(input, { ffprobePath: o.ffprobePath, timeoutMs: o.probeTimeoutMs, ...(o.guard ? { guard: o.guard } : {}) });
   const { info, kind } = probed;
   const live = o.live ?? isLiveByDefault(kind);
   const { width, height } = analysisSize(info.displayWidth, info.displayHeight, o.analysisWidth);
   const args = decodeArgs({
     ffmpegInput: probed.ffmpegInput,
-    protocolWhitelist: protocolWhitelist(kind),
+    protocolWhitelist: guard.protocols ?? protocolWhitelist(kind),
+    ...(guard.format !== undefined ? { inputFormat: guard.format } : {}),
+    ...(guard.formats ? { formatWhitelist: guard.formats } : {}),
     streamIndex: live ? null : probed.streamIndex,
     width,
     height,
@@ -43,6 +46,7 @@ export async function openSource(input: string, opts: SourceOptions): Promise<Vi
     input: probed.display,
     ffmpegInput: probed.ffmpegInput,
     stats,
+    ...(guard.env ? { env: guard.env } : {}),
   };
   return {
     input,

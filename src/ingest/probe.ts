@@ -5,11 +5,11 @@ import { classifyFailure } from './ffmpeg-errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
 import type { InputKind } from './input-policy.js';
 import { classifyInput, displayInput, ffmpegInput, isHlsPlaylist, isLiveByDefault, protocolWhitelist } from './input-policy.js';
-import { LOW_LATENCY_INPUT } from './decode-args.js';
+import { LOW_LATENCY_INPUT, formatArgs } from './decode-args.js';
 import type { CheckedMedia } from './media-checks.js';
 import { checkProbe, looksLikeText } from './media-checks.js';
 import { parseProbeOutput } from './probe-parse.js';
-import type { MediaInfo } from './types.js';
+import type { InputGuard, MediaInfo } from './types.js';
 
 /**
  * Probing is the gate every input passes before decoding: the scheme check, the local file checks
@@ -20,6 +20,8 @@ export interface ProbeOptions {
   ffprobePath?: string;
   /** Default 15000; a URL that does not answer in time is E_INPUT_UNREACHABLE. */
   timeoutMs?: number;
+  /** Narrower protocols/formats, environment and display name for untrusted input. */
+  guard?: InputGuard;
 }
 
 /** Everything openSource needs to start ffmpeg on a probed input. */
@@ -40,24 +42,36 @@ export async function probe(input: string, opts: ProbeOptions = {}): Promise<Med
 
 /** probe() plus what decoding needs (stream index, ffmpeg's spelling of the input). */
 export async function probeInput(input: string, opts: ProbeOptions = {}): Promise<ProbedInput> {
+  const guard = opts.guard ?? {};
   const kind = classifyInput(input);
-  const display = displayInput(input);
+  const display = guard.display ?? displayInput(input);
   const absolute = kind.kind === 'file' ? resolve(kind.path) : undefined;
   if (absolute !== undefined) await checkLocalFile(absolute, display);
   const ffInput = ffmpegInput(kind, absolute);
   const program = opts.ffprobePath ?? 'ffprobe';
-  const args = ['-v', 'error', '-hide_banner', '-protocol_whitelist', protocolWhitelist(kind)];
+  const args = ['-v', 'error', '-hide_banner', '-protocol_whitelist', guard.protocols ?? protocolWhitelist(kind)];
   // A live stream is probed like it is decoded: briefly (see decode-args.ts).
   if (kind.kind === 'url' && isLiveByDefault(kind) && !isHlsPlaylist(kind)) args.push(...LOW_LATENCY_INPUT);
+  args.push(...formatArgs(guard.format, guard.formats));
   args.push('-print_format', 'json', '-show_format', '-show_streams', ffInput);
-  const stdout = await runProbe(program, args, opts.timeoutMs ?? 15_000, display, ffInput, absolute);
+  const run = { timeoutMs: opts.timeoutMs ?? 15_000, display, ffInput, localPath: absolute, ...(guard.env ? { env: guard.env } : {}) };
+  const stdout = await runProbe(program, args, run);
   let json: unknown;
   try {
     json = JSON.parse(stdout);
   } catch (e) {
     throw new FakescopeError('E_FFMPEG_FAILED', `${display}: ffprobe printed unreadable output`, { cause: e });
   }
-  return { ...checkProbe(parseProbeOutput(json), display), kind, ffmpegInput: ffInput, display };
+  const facts = parseProbeOutput(json);
+  if (guard.formats && !formatAllowed(facts.formatName, guard.formats)) {
+    throw new FakescopeError('E_INPUT_NOT_VIDEO', `${display}: ${facts.formatName} media is not accepted here`);
+  }
+  return { ...checkProbe(facts, display), kind, ffmpegInput: ffInput, display };
+}
+
+/** ffmpeg's rule for `-format_whitelist`: any of the demuxer's comma-separated names is listed. */
+export function formatAllowed(formatName: string, allowed: readonly string[]): boolean {
+  return formatName.split(',').some((n) => allowed.includes(n));
 }
 
 async function checkLocalFile(path: string, display: string): Promise<void> {
@@ -76,15 +90,17 @@ async function checkLocalFile(path: string, display: string): Promise<void> {
   if (st.size === 0) throw new FakescopeError('E_INPUT_EMPTY', `${display}: file is empty (0 bytes)`);
 }
 
-async function runProbe(
-  program: string,
-  args: string[],
-  timeoutMs: number,
-  display: string,
-  ffInput: string,
-  localPath: string | undefined,
-): Promise<string> {
-  const proc = FfmpegProcess.start(program, args, { killGraceMs: 500 });
+interface ProbeRun {
+  readonly timeoutMs: number;
+  readonly display: string;
+  readonly ffInput: string;
+  readonly localPath: string | undefined;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+async function runProbe(program: string, args: string[], run: ProbeRun): Promise<string> {
+  const { timeoutMs, display, ffInput, localPath } = run;
+  const proc = FfmpegProcess.start(program, args, { killGraceMs: 500, ...(run.env ? { env: run.env } : {}) });
   const chunks: Buffer[] = [];
   let size = 0;
   proc.stdout.on('data', (chunk: Buffer) => {
@@ -103,6 +119,8 @@ async function runProbe(
     throw new FakescopeError('E_INPUT_UNREACHABLE', `${display}: no answer within ${timeoutMs / 1000} s (probe timed out)`);
   }
   if (exit.code === 0 && size <= MAX_PROBE_OUTPUT) return Buffer.concat(chunks).toString('utf8');
+  const refused = proc.stderrTail().map((l) => /^\[([\w,]+) @ 0x[0-9a-f]+\] Format not on whitelist/.exec(l)?.[1]).find(Boolean);
+  if (refused !== undefined) throw new FakescopeError('E_INPUT_NOT_VIDEO', `${display}: ${refused} media is not accepted here`);
   const error = classifyFailure({
     tool: 'ffprobe',
     input: display,

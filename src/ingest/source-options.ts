@@ -2,7 +2,7 @@ import { FakescopeError } from '../errors.js';
 import type { SourceOptions } from './types.js';
 
 /** SourceOptions with every default filled in. */
-export type ResolvedSourceOptions = Required<Omit<SourceOptions, 'fps' | 'live'>> & Pick<SourceOptions, 'fps' | 'live'>;
+export type ResolvedSourceOptions = Required<Omit<SourceOptions, 'fps' | 'live' | 'guard'>> & Pick<SourceOptions, 'fps' | 'live' | 'guard'>;
 
 /**
  * Checks options once, up front, so a typo in a config fails with E_CONFIG before ffprobe runs,
@@ -19,6 +19,7 @@ export function resolveSourceOptions(opts: SourceOptions): ResolvedSourceOptions
     analysisWidth: opts.analysisWidth,
     fps: opts.fps,
     live: opts.live,
+    guard: opts.guard,
     liveSlots: opts.liveSlots ?? 2,
     readAhead: opts.readAhead ?? 4,
     ffmpegPath: opts.ffmpegPath ?? 'ffmpeg',

@@ -29,6 +29,26 @@ export interface MediaInfo {
   formatName: string;
 }
 
+/**
+ * What a caller that does not trust the input narrows ffmpeg to (the server: uploads, the webcam
+ * relay, stream URLs). Every field narrows; none widens what `input-policy.ts` allows.
+ */
+export interface InputGuard {
+  /** `-protocol_whitelist` instead of the scheme's own (e.g. `file` only for an upload). */
+  readonly protocols?: string;
+  /** `-f`: this demuxer, no content sniffing (the webcam relay's Matroska). */
+  readonly format?: string;
+  /**
+   * Demuxers allowed (`-format_whitelist`, checked by ffmpeg before the demuxer opens anything,
+   * and again on the probe's answer): an upload's text playlist is refused before HLS reads a file.
+   */
+  readonly formats?: readonly string[];
+  /** Extra environment for ffprobe/ffmpeg (`http_proxy` of the server's policy proxy). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** What messages call the input instead of its path or URL (upload name, "webcam"). */
+  readonly display?: string;
+}
+
 /** How a source decodes: to what size, at what rate, and how it copes with a slow consumer. */
 export interface SourceOptions {
   /** Copied into every Frame so results from several streams can be told apart. */
@@ -49,6 +69,8 @@ export interface SourceOptions {
   probeTimeoutMs?: number;
   /** No frame from ffmpeg for this long while we want one -> E_INPUT_UNREACHABLE (default 20000). */
   stallTimeoutMs?: number;
+  /** Narrower rules for untrusted input (see InputGuard). */
+  guard?: InputGuard;
 }
 
 /** Counters over all subscriptions of a source, to expose fps and drops per stage. */

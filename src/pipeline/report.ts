@@ -86,6 +86,8 @@ export interface Report {
     readonly detectorErrors: number;
     /** False when the analysis was stopped or failed before the end of the input. */
     readonly complete: boolean;
+    /** Outages of a live source that reconnected (src/ingest/reconnect.ts); absent when none. */
+    readonly gaps?: readonly { readonly startPtsMs: number; readonly endPtsMs: number | null; readonly reason: string; readonly attempts: number }[];
   };
   readonly summary: ReportSummary;
   readonly detectors: Readonly<Record<string, DetectorSummary>>;

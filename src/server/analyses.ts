@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Subject } from 'rxjs';
 import type { App } from '../app.js';
 import type { Config } from '../config.js';
+import type { InputGuard } from '../ingest/index.js';
+import type { SourceGap } from '../ingest/reconnect.js';
 import { FakescopeError } from '../errors.js';
-import { LiveAnalysis } from './live-analysis.js';
+import { LiveAnalysis, uploadLimit } from './live-analysis.js';
 import type { Metrics } from './metrics.js';
 import type { AnalysisStore } from './store.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -16,6 +19,20 @@ export interface CreateRequest {
   /** What the API shows (file name, masked URL). */
   readonly display: string;
   readonly detectors?: readonly string[];
+  /** Ingest rules for this kind of input (input-guards.ts). */
+  readonly guard?: InputGuard;
+  /** Decode as live whatever the URL suggests (CreateUrlBody.live). */
+  readonly live?: boolean;
+}
+
+/** Refuses new work (E_DISK_FULL, 507) when it would leave less than `minFree` bytes free. */
+export function requireFreeSpace(store: AnalysisStore, minFree: number, incoming: number): void {
+  const free = store.freeBytes();
+  if (free === null || minFree === 0) return;
+  if (free - incoming < minFree) {
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    throw new FakescopeError('E_DISK_FULL', `only ${mb(free)} free in the data directory${incoming ? ` for ${mb(incoming)}` : ''}; server.minFreeBytes keeps ${mb(minFree)}`);
+  }
 }
 
 /** A fresh analysis id: time-ordered, URL- and file-safe. */
@@ -69,13 +86,19 @@ export class AnalysisManager {
     if (this.activeCount >= config.server.maxActiveAnalyses) {
       throw new FakescopeError('E_BUSY', `${this.activeCount} analyses are running (server.maxActiveAnalyses); try again later`);
     }
+    requireFreeSpace(store, config.server.minFreeBytes, 0);
     const id = req.id ?? newAnalysisId();
     this.opening++;
     let analysis;
+    const gaps = new Subject<SourceGap>();
     try {
       analysis = await app.analyze(req.input, {
+        // Stream URLs are monitored: a live one that drops is reconnected (webcam: its end is the end).
+        ...(req.kind === 'url' ? { reconnect: config.server.reconnect, onGap: (g: SourceGap) => gaps.next(g) } : {}),
+        ...(req.live !== undefined ? { live: req.live } : {}),
         streamId: id,
         keepFrames: req.kind === 'upload',
+        ...(req.guard ? { guard: req.guard } : {}),
         ...(req.detectors ? { detectors: req.detectors } : {}),
       });
     } finally {
@@ -98,7 +121,8 @@ export class AnalysisManager {
       live,
     };
     store.create(info);
-    const session = new LiveAnalysis(info, analysis, this.deps);
+    const limit = req.kind === 'upload' ? uploadLimit(config.server.upload.maxDurationS, media.fps) : null;
+    const session = new LiveAnalysis(info, analysis, this.deps, limit, gaps);
     this.running.set(id, session);
     this.stored.set(id, info);
     void session.finished().then(() => {

@@ -32,6 +32,12 @@ export class FeedClient {
   droppedOverlays = 0;
   /** Messages with `seq` at or below this were already received (resume); they are skipped. */
   skipThrough = -1;
+  /**
+   * A replay is running (replay-pump.ts): live replayable messages are not sent directly, the
+   * pump sends them from the buffer in order; `replayGen` tells a pump a newer resume replaced it.
+   */
+  replaying = false;
+  replayGen = 0;
   private lagging = false;
   private closed = false;
 
@@ -44,10 +50,27 @@ export class FeedClient {
     return !this.closed && this.socket.readyState === OPEN;
   }
 
-  /** Sends (or drops) one message; returns false when it was not sent. `payload`: `msg` already serialised (broadcasts). */
-  send(msg: ServerMsg, droppable = false, payload: string = JSON.stringify(msg)): boolean {
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /**
+   * Sends (or drops) one message; returns false when it was not sent. `payload`: `msg` already
+   * serialised (broadcasts, replay). Nothing is serialised for a closed socket or a skipped message.
+   */
+  send(msg: ServerMsg, droppable = false, payload?: string): boolean {
     if (!this.isOpen) return false;
-    if ('seq' in msg && msg.seq <= this.skipThrough) return false;
+    if ('seq' in msg && (this.replaying || msg.seq <= this.skipThrough)) return false;
+    return this.write(msg, droppable, payload);
+  }
+
+  /** A message from the replay pump: sent whatever `replaying` says. */
+  sendReplayed(msg: ServerMsg, payload: string): boolean {
+    if (!this.isOpen) return false;
+    return this.write(msg, false, payload);
+  }
+
+  private write(msg: ServerMsg, droppable: boolean, given: string | undefined): boolean {
     const buffered = this.socket.bufferedAmount;
     if (buffered > this.limits.maxBufferedBytes) {
       this.close(CLOSE.tooSlow, 'client too slow');
@@ -55,6 +78,7 @@ export class FeedClient {
     }
     if (this.lagging && buffered < this.limits.lagBytes / 2) this.lagging = false;
     // Size-aware: one large overlay must not carry the buffer from "fine" straight past the limit.
+    const payload = given ?? JSON.stringify(msg);
     if (droppable && buffered + payload.length > this.limits.lagBytes) {
       this.droppedOverlays++;
       if (!this.lagging) {

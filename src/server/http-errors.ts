@@ -18,6 +18,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   E_FFMPEG_FAILED: 422,
   E_TOO_LONG: 422,
   E_BUSY: 503,
+  // Documented 5xx: the server's own storage, not the client's input.
+  E_STORE_CORRUPT: 500,
+  E_DISK_FULL: 507,
 };
 
 export function httpStatus(code: string): number {

@@ -1,17 +1,19 @@
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { Subject } from 'rxjs';
 import type { Analysis } from '../app.js';
 import type { Config } from '../config.js';
-import { describeError, isFakescopeError } from '../errors.js';
+import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import { epistemicAlerts } from '../pipeline/alerts/epistemic-alerts.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { AnalyzedFrame } from '../pipeline/analyze.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
+import type { SourceGap } from '../ingest/reconnect.js';
 import type { Report } from '../pipeline/report.js';
 import { renderOverlay } from '../render/overlay.js';
 import type { FeedClient } from './feed-client.js';
 import type { Metrics } from './metrics.js';
 import { ReplayBuffer } from './replay-buffer.js';
+import { pumpReplay } from './replay-pump.js';
 import type { AnalysisStore } from './store.js';
 import { alertToWire, frameToWire, verdictToWire } from './to-wire.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -24,6 +26,22 @@ export interface LiveDeps {
   readonly metrics: Metrics;
   readonly webhooks: WebhookDispatcher;
   readonly now?: () => number;
+}
+
+/**
+ * How much of an input one analysis may consume, counted while it runs (a raw `.h264` or piped
+ * Matroska upload has no duration to check up front). Either bound ends it with E_TOO_LONG.
+ */
+export interface MediaLimit {
+  /** Media time from the first frame, ms. */
+  readonly maxMediaMs: number;
+  /** Analysed frames (timestamps can lie; a count cannot). */
+  readonly maxFrames: number;
+}
+
+/** The limit for an upload of at most `maxDurationS` seconds at `fps` (frames: 2× headroom, ≥ 30 fps). */
+export function uploadLimit(maxDurationS: number, fps: number | null): MediaLimit {
+  return { maxMediaMs: maxDurationS * 1000, maxFrames: Math.ceil(maxDurationS * Math.max(fps ?? 30, 30) * 2) };
 }
 
 /**
@@ -50,6 +68,8 @@ export class LiveAnalysis {
   private checkpointAt: number;
   private fpsWindow: number[] = [];
   private stopRequested = false;
+  private failure: FakescopeError | null = null;
+  private firstPts: number | null = null;
   private readonly done: Promise<void>;
   private resolveDone: () => void = () => undefined;
   private readonly now: () => number;
@@ -58,6 +78,8 @@ export class LiveAnalysis {
     public info: AnalysisInfo,
     private readonly analysis: Analysis,
     private readonly deps: LiveDeps,
+    private readonly limit: MediaLimit | null = null,
+    private readonly gaps: Observable<SourceGap> | null = null,
   ) {
     this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
     this.now = deps.now ?? (() => performance.now());
@@ -91,6 +113,7 @@ export class LiveAnalysis {
     metrics.activeAnalyses.inc({}, 1);
     this.alertInput.pipe(epistemicAlerts(this.deps.config.server.alerts)).subscribe((e) => this.guard(() => this.onAlert(e)));
     this.setStatus('running');
+    this.gaps?.subscribe((gap) => this.guard(() => this.publish({ v: WIRE_VERSION, type: 'sourceGap', seq: this.replay.nextSeq(), gap: { ...gap } })));
     this.subscription = this.analysis.results.subscribe({
       next: (f) => this.guard(() => this.onFrame(f)),
       error: () => undefined, // reported through analysis.report
@@ -98,8 +121,14 @@ export class LiveAnalysis {
     this.analysis.report.then(
       (report) => this.finish('done', report, null),
       (e: unknown) => {
+        if (this.failure) {
+          this.finish('failed', this.analysis.snapshot(), { code: this.failure.code, message: this.failure.message });
+          return;
+        }
         const stopped = this.stopRequested || (isFakescopeError(e) && e.code === 'E_STOPPED');
-        this.finish(stopped ? 'stopped' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
+        // A live source that dropped and did not come back did not fail: it was cut off.
+        const lost = isFakescopeError(e) && e.code === 'E_SOURCE_LOST';
+        this.finish(stopped ? 'stopped' : lost ? 'interrupted' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
       },
     );
   }
@@ -110,10 +139,22 @@ export class LiveAnalysis {
   private guard(fn: () => void): void {
     try {
       fn();
-    } catch {
+    } catch (e) {
+      // A full disk ends the analysis (nothing analysed after it could be stored); what was
+      // written stays. Other errors in the feed's own work are counted and the analysis goes on.
+      if (isFakescopeError(e) && e.code === 'E_DISK_FULL') {
+        this.fail(e);
+        return;
+      }
       this.listenerErrors++;
       this.deps.metrics.drops.inc({ stage: 'feed-error' });
     }
+  }
+
+  /** Stops decoding; the report so far is stored and the status becomes `failed` with `error`. */
+  fail(error: FakescopeError): void {
+    this.failure ??= error;
+    this.stop();
   }
 
   /** Stops decoding; the report so far is stored and the status becomes `stopped`. */
@@ -131,14 +172,27 @@ export class LiveAnalysis {
     this.resume(client, since);
   }
 
+  /**
+   * Replays every message after `since` (bounded work per event-loop turn, see replay-pump.ts),
+   * then the latest overlay; a client of a finished analysis is closed once it has caught up. A
+   * `since` after the newest message gets an immediate `error` (E_RESUME_AHEAD) and resumes from
+   * the newest, instead of silence until the sequence number is reached.
+   */
   resume(client: FeedClient, since: number): void {
-    const { missed, messages } = this.replay.since(since);
-    client.skipThrough = -1;
-    if (missed) client.send({ v: WIRE_VERSION, type: 'gap', missedFrom: missed.from, missedTo: missed.to });
-    for (const m of messages) client.send(m);
-    client.skipThrough = Math.max(since, this.replay.last);
-    if (this.latestOverlay) client.send(this.latestOverlay, true);
-    if (this.isFinal()) client.close(CLOSE.finished, 'analysis finished');
+    let from = since;
+    if (from > this.replay.last) {
+      client.send({ v: WIRE_VERSION, type: 'error', code: 'E_RESUME_AHEAD', message: `resume from ${since}: the newest message is ${this.replay.last}; resuming from there` });
+      from = this.replay.last;
+    }
+    pumpReplay(client, this.replay, from, {
+      batch: 64,
+      maxAheadBytes: this.deps.config.server.feed.lagBytes,
+      waitMs: 20,
+      onCaughtUp: () => {
+        if (this.latestOverlay) client.send(this.latestOverlay, true);
+        if (this.isFinal()) client.close(CLOSE.finished, `analysis ${this.info.status}`);
+      },
+    });
   }
 
   detach(client: FeedClient): void {
@@ -178,6 +232,17 @@ export class LiveAnalysis {
     if (t - this.checkpointAt >= config.server.checkpointMs) {
       this.checkpointAt = t;
       this.checkpoint();
+    }
+    this.checkLimit(result.ptsMs);
+  }
+
+  private checkLimit(ptsMs: number): void {
+    if (!this.limit || this.failure) return;
+    this.firstPts ??= ptsMs;
+    const mediaMs = ptsMs - this.firstPts;
+    if (mediaMs > this.limit.maxMediaMs || this.info.frames >= this.limit.maxFrames) {
+      const s = (this.limit.maxMediaMs / 1000).toFixed(1);
+      this.fail(new FakescopeError('E_TOO_LONG', `${this.info.input}: longer than the ${s} s allowed (stopped after ${this.info.frames} frames, ${(mediaMs / 1000).toFixed(1)} s of video)`));
     }
   }
 
@@ -232,13 +297,12 @@ export class LiveAnalysis {
   }
 
   private publish(msg: ReplayableMsg): void {
-    this.replay.push(msg);
-    this.broadcast(msg);
+    const payload = JSON.stringify(msg);
+    this.replay.push(msg, payload);
+    this.broadcast(msg, payload);
   }
 
-  private broadcast(msg: ServerMsg): void {
-    if (this.clients.size === 0) return;
-    const payload = JSON.stringify(msg);
+  private broadcast(msg: ServerMsg, payload: string): void {
     for (const c of this.clients) c.send(msg, false, payload);
   }
 
@@ -251,21 +315,35 @@ export class LiveAnalysis {
 
   private setStatus(status: AnalysisInfo['status'], error: AnalysisInfo['error'] = null): void {
     this.info = { ...this.info, status, error, updatedAt: new Date().toISOString() };
-    this.deps.store.saveInfo(this.info);
+    // On a full disk the state still changes in memory (the API serves it); the stored record
+    // keeps its last state and is marked interrupted on the next start.
+    this.deps.store.trySave(this.info);
     this.publish({ v: WIRE_VERSION, type: 'status', seq: this.replay.nextSeq(), analysis: this.info });
   }
 
   private finish(status: AnalysisInfo['status'], report: Report, error: AnalysisInfo['error']): void {
     const { store, metrics } = this.deps;
-    this.alertInput.complete(); // closes open alerts before the final status
+    this.guard(() => this.alertInput.complete()); // closes open alerts before the final status
     store.closeFrames(this.info.id);
-    store.saveReport(this.info.id, this.present(report), false);
+    try {
+      store.saveReport(this.info.id, this.present(report), false);
+    } catch (e) {
+      // The last checkpoint (report.partial.json) and the frames written so far stay served.
+      status = 'failed';
+      error = { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) };
+    }
+    if (this.failure && status !== 'failed') {
+      status = 'failed';
+      error = { code: this.failure.code, message: this.failure.message };
+    }
+    if (status === 'failed' && this.info.kind === 'upload') store.removeUpload(this.info.id);
     this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);
     metrics.fps.set({ analysis: this.info.id }, 0);
-    for (const c of this.clients) c.close(CLOSE.finished, `analysis ${status}`);
+    // A client still catching up is closed by its replay once it has everything.
+    for (const c of this.clients) if (!c.replaying) c.close(CLOSE.finished, `analysis ${status}`);
     this.clients.clear();
     this.resolveDone();
   }

@@ -31,6 +31,10 @@ const Urls = Type.Object(
       default: false,
       description: 'Allow URLs whose host resolves to loopback, private, link-local or other non-public addresses.',
     }),
+    allowAddresses: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Non-public addresses that are allowed anyway, e.g. an internal camera: "10.0.0.5" (any port), "10.0.0.5:554", "[fd00::5]:8000".',
+    }),
     resolveTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'DNS resolution timeout for stream URLs.' }),
   },
   { additionalProperties: false, default: {} },
@@ -44,6 +48,10 @@ const Feed = Type.Object(
     overlayQuality: Type.Integer({ minimum: 1, maximum: 100, default: 70, description: 'Overlay JPEG/WebP quality.' }),
     lagBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Socket buffered bytes above which overlays are dropped for that client (it is sent a lagging notice).' }),
     maxBufferedBytes: Type.Integer({ minimum: 4096, default: 8 * 1024 * 1024, description: 'Socket buffered bytes above which a client is disconnected (close 4008).' }),
+    clientMessagesPerS: Type.Number({ exclusiveMinimum: 0, default: 5, description: 'Client messages (resume, ping) per second allowed per feed client after the burst; more: close 4429.' }),
+    clientMessageBurst: Type.Integer({ minimum: 1, default: 20, description: 'Client messages a feed client may send at once.' }),
+    maxClientMessageBytes: Type.Integer({ minimum: 64, default: 1024, description: 'Largest client message on the feed; larger: close 4400.' }),
+    maxClientsPerAnalysis: Type.Integer({ minimum: 1, default: 100, description: 'Feed clients per analysis; more are refused (close 4503).' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -80,6 +88,15 @@ const Webhooks = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const Reconnect = Type.Object(
+  {
+    maxAttempts: Type.Integer({ minimum: 0, default: 5, description: 'Reconnection attempts per outage of a live stream URL (0: none; the analysis ends at the first drop).' }),
+    initialDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'Delay before the first attempt; doubles per attempt.' }),
+    maxDelayMs: Type.Integer({ minimum: 1, default: 8000, description: 'Longest delay between attempts.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ServerConfigSchema = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1', description: 'Listen address.' }),
@@ -90,12 +107,18 @@ export const ServerConfigSchema = Type.Object(
     }),
     dataDir: Type.String({ default: 'fakescope-data', description: 'Where analyses, uploads, alerts and reports are stored.' }),
     maxActiveAnalyses: Type.Integer({ minimum: 1, default: 8, description: 'Analyses running at once; more are refused with 503.' }),
+    minFreeBytes: Type.Integer({
+      minimum: 0,
+      default: 100 * 1024 * 1024,
+      description: 'Free space the data directory must keep: new analyses and uploads that would leave less are refused with 507 (E_DISK_FULL).',
+    }),
     checkpointMs: Type.Integer({ minimum: 100, default: 5000, description: 'How often a running analysis saves its partial report.' }),
     upload: Upload,
     urls: Urls,
     feed: Feed,
     alerts: Alerts,
     webhooks: Webhooks,
+    reconnect: Reconnect,
   },
   { additionalProperties: false, default: {} },
 );

@@ -13,6 +13,8 @@ import { apiKeyHook } from './auth.js';
 import { httpStatus } from './http-errors.js';
 import { Metrics } from './metrics.js';
 import { OpenApiCollector } from './openapi.js';
+import { PolicyProxy } from './policy-proxy.js';
+import { maskKeyParam } from './redact.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { feedRoutes } from './routes/feed.js';
 import { systemRoutes } from './routes/system.js';
@@ -20,6 +22,9 @@ import { webcamRoutes } from './routes/webcam.js';
 import { AnalysisStore } from './store.js';
 import type { Resolver } from './url-policy.js';
 import { WebhookDispatcher } from './webhooks.js';
+
+/** What a 503 E_BUSY tells a client to wait, seconds (analyses last seconds to minutes). */
+const RETRY_AFTER_S = 10;
 
 export interface ServerOptions {
   /** The composition root's app (config included); the server owns neither its start nor stop. */
@@ -54,11 +59,14 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   const webhooks = new WebhookDispatcher({ ...sc.webhooks, onOutcome: (outcome) => metrics.webhooks.inc({ outcome }) });
   const manager = new AnalysisManager({ config, app, store, metrics, webhooks });
   const openapi = new OpenApiCollector();
+  // ffmpeg's HTTP for client URLs goes through the policy proxy (redirects, segments, pinning).
+  const proxy = sc.urls.allowPrivateAddresses ? null : new PolicyProxy(sc.urls, options.resolver);
+  const proxyEnv = async () => (proxy ? proxy.env() : null);
 
   // Unknown body fields are refused, not silently stripped (fastify's default removes them).
   // Request logs never show API keys passed as ?key= (WebSockets, download links).
   const logger = options.logger
-    ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]key=)[^&]*/g, '$1***') }) } }
+    ? { serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: maskKeyParam(req.url) }) } }
     : false;
   const http = Fastify({ logger, bodyLimit: 64 * 1024, forceCloseConnections: true, ajv: { customOptions: { removeAdditional: false } } });
   http.addHook('onRoute', openapi.onRoute);
@@ -66,7 +74,10 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   await http.register(fastifyMultipart, { limits: { fileSize: sc.upload.maxBytes, files: 1, fields: 4, parts: 5 } });
   http.addHook('onRequest', apiKeyHook(sc.apiKeys));
   http.setErrorHandler((error, req, reply) => {
-    if (isFakescopeError(error)) return reply.code(httpStatus(error.code)).send({ code: error.code, message: error.message });
+    if (isFakescopeError(error)) {
+      if (error.code === 'E_BUSY') reply.header('retry-after', String(RETRY_AFTER_S));
+      return reply.code(httpStatus(error.code)).send({ code: error.code, message: error.message });
+    }
     const e = error as { validation?: unknown; statusCode?: number; code?: string };
     if (e.validation || (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)) {
       return reply.code(e.statusCode ?? 400).send({ code: e.code === 'FST_REQ_FILE_TOO_LARGE' ? 'E_TOO_LARGE' : 'E_BAD_REQUEST', message: describeError(error) });
@@ -76,10 +87,10 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
   });
   http.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  analysesRoutes(http, { config, manager, store, ...(options.resolver ? { resolver: options.resolver } : {}) });
+  analysesRoutes(http, { config, manager, store, proxyEnv, ...(options.resolver ? { resolver: options.resolver } : {}) });
   feedRoutes(http, { config, manager });
   webcamRoutes(http, { config, manager });
-  systemRoutes(http, { manager, metrics, openapi });
+  systemRoutes(http, { manager, metrics, openapi, store, minFreeBytes: sc.minFreeBytes });
   await http.register(fastifyStatic, { root: webRoot(), prefix: '/', index: ['index.html'] });
 
   let closed = false;
@@ -97,6 +108,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
       await manager.close();
       webhooks.close();
       store.close();
+      await proxy?.close();
       await http.close();
     },
   };

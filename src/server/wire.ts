@@ -119,12 +119,28 @@ export const LaggingMsg = Type.Object({ ...base('lagging'), droppedOverlays: Typ
 /** A resume asked for messages older than the replay buffer: `missedFrom..missedTo` are gone. */
 export const GapMsg = Type.Object({ ...base('gap'), missedFrom: Type.Integer(), missedTo: Type.Integer() });
 
+/**
+ * The live source dropped (`phase: "start"`, `endPtsMs` null) or came back after reconnecting
+ * (`"end"`); media time continues across the gap by its wall-clock length.
+ */
+export const SourceGapMsg = Type.Object({
+  ...base('sourceGap'),
+  seq: Type.Integer(),
+  gap: Type.Object({
+    phase: Type.Union([Type.Literal('start'), Type.Literal('end')]),
+    startPtsMs: Type.Number(),
+    endPtsMs: Nullable(Type.Number()),
+    reason: Type.String(),
+    attempts: Type.Integer(),
+  }),
+});
+
 export const ErrorMsg = Type.Object({ ...base('error'), code: Type.String(), message: Type.String() });
 
 /** On /api/webcam: the camera's analysis was created; open its feed. */
 export const WebcamMsg = Type.Object({ ...base('webcam'), analysis: AnalysisInfo });
 
-export const ServerMsg = Type.Union([HelloMsg, FrameMsg, OverlayMsg, AlertMsg, StatusMsg, LaggingMsg, GapMsg, ErrorMsg, WebcamMsg]);
+export const ServerMsg = Type.Union([HelloMsg, FrameMsg, OverlayMsg, AlertMsg, StatusMsg, LaggingMsg, GapMsg, SourceGapMsg, ErrorMsg, WebcamMsg]);
 
 // ---- WebSocket: client → server ---------------------------------------------------------------
 
@@ -141,6 +157,10 @@ export const CLOSE = {
   notFound: 4404,
   /** The client read too slowly and its buffer passed `feed.maxBufferedBytes`. */
   tooSlow: 4008,
+  /** The client sent more messages than `feed.clientMessagesPerS` / `clientMessageBurst` allow. */
+  rateLimited: 4429,
+  /** The analysis already has `feed.maxClientsPerAnalysis` clients. */
+  tooManyClients: 4503,
   /** The analysis ended; everything was sent. */
   finished: 1000,
   /** The server is shutting down. */
@@ -153,6 +173,7 @@ export const CreateUrlBody = Type.Object(
   {
     url: Type.String({ minLength: 1, maxLength: 4096 }),
     detectors: Type.Optional(Type.Array(Type.String())),
+    live: Type.Optional(Type.Boolean({ description: 'Treat the stream as live (latest-wins, reconnect on drop); default: RTMP/RTSP/HLS yes, http(s) files no.' })),
   },
   { additionalProperties: false },
 );
@@ -172,8 +193,9 @@ export type FrameMsg = Static<typeof FrameMsg>;
 export type OverlayMsg = Static<typeof OverlayMsg>;
 export type AlertMsg = Static<typeof AlertMsg>;
 export type StatusMsg = Static<typeof StatusMsg>;
+export type SourceGapMsg = Static<typeof SourceGapMsg>;
 export type ServerMsg = Static<typeof ServerMsg>;
 export type ClientMsg = Static<typeof ClientMsg>;
 export type CreateUrlBody = Static<typeof CreateUrlBody>;
 /** Messages kept in the replay buffer (they carry `seq`). */
-export type ReplayableMsg = FrameMsg | AlertMsg | StatusMsg;
+export type ReplayableMsg = FrameMsg | AlertMsg | StatusMsg | SourceGapMsg;

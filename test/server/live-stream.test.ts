@@ -16,7 +16,8 @@ let source: Awaited<ReturnType<typeof liveStreamSource>>;
 
 beforeAll(async () => {
   source = await liveStreamSource({ width: 320, height: 240, fps: 25, seconds: 5, format: 'matroska' });
-  srv = await startServer({ server: { urls: { allowPrivateAddresses: true }, feed: { overlayEveryMs: 500 } } });
+  // reconnect off: these sources really end (a publisher per connection would otherwise serve forever).
+  srv = await startServer({ server: { urls: { allowPrivateAddresses: true }, feed: { overlayEveryMs: 500 }, reconnect: { maxAttempts: 0 } } });
 });
 afterAll(async () => {
   await srv.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkStreamUrl, isNonPublicAddress } from '../../src/server/url-policy.js';
 
-const policy = { allowedSchemes: ['http', 'https', 'rtmp', 'rtsp'], allowPrivateAddresses: false, resolveTimeoutMs: 1000 };
+const policy = { allowedSchemes: ['http', 'https', 'rtmp', 'rtsp'], allowPrivateAddresses: false, allowAddresses: [] as string[], resolveTimeoutMs: 1000 };
 const resolver = (table: Record<string, string[]>) => async (host: string) => {
   const a = table[host];
   if (!a) throw new Error('ENOTFOUND');
@@ -14,6 +14,11 @@ describe('isNonPublicAddress', () => {
     ['100.64.0.1', true], ['0.0.0.0', true], ['224.0.0.1', true], ['::1', true], ['fd00::1', true], ['fe80::1', true],
     ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['64:ff9b::10.0.0.1', true], ['not-an-ip', true],
     ['93.184.216.34', false], ['8.8.8.8', false], ['2606:4700::1111', false], ['::ffff:8.8.8.8', false],
+    // issue #12: embedded IPv4 in every spelling, NAT64 in hex, IPv4-compatible, 6to4, Teredo
+    ['64:ff9b::a9fe:a9fe', true], ['64:ff9b::169.254.169.254', true], ['64:ff9b:0:0:0:0:a9fe:a9fe', true], ['64:ff9b::808:808', false],
+    ['64:ff9b:1::808:808', true], ['::7f00:1', true], ['::127.0.0.1', true], ['::a9fe:a9fe', true], ['::808:808', false],
+    ['0:0:0:0:0:ffff:7f00:1', true], ['::ffff:0:0', true], ['2002:7f00:1::', true], ['2002:a9fe:a9fe::1', true], ['2002:808:808::1', false],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true], ['fec0::1', true], ['192.88.99.1', true], ['FD00::1', true], ['[::1]', true],
   ])('%s → %s', (a, expected) => expect(isNonPublicAddress(a)).toBe(expected));
 });
 
@@ -43,6 +48,32 @@ describe('checkStreamUrl', () => {
       code: 'E_INPUT_UNREACHABLE',
       message: expect.not.stringContaining('secret'),
     });
+  });
+
+  it.each([
+    // issue #12 (1): Node ends the host at "\", ffmpeg does not and connected to 127.0.0.1
+    'http://1.2.3.4\\@127.0.0.1:8080/x.mp4',
+    'http://93.184.216.34\\@127.0.0.1/x.mp4',
+    'http://93.184.216.34/x.mp4\t',
+    'http://93.184.216.34 /x.mp4',
+    'http://93.184.216.34/x\n.mp4',
+    // issue #12 (6): address-policy gaps in URL spelling
+    'http://[::127.0.0.1]/x', 'http://[64:ff9b::a9fe:a9fe]/latest', 'http://[::]/x', 'http://[2002:7f00:1::]/x', 'http://[::ffff:a9fe:a9fe]/x',
+  ])('refuses the parser-confusion or embedded-address URL %j', async (url) => {
+    await expect(checkStreamUrl(url, policy, dns)).rejects.toMatchObject({ code: 'E_INPUT_REFUSED' });
+  });
+
+  it('hands back the URL as it parsed it (re-serialised, no fragment)', async () => {
+    await expect(checkStreamUrl('HTTP://CDN.example:80/a/../live.m3u8#@127.0.0.1', policy, dns)).resolves.toBe('http://cdn.example/live.m3u8');
+    await expect(checkStreamUrl('http://cdn.example/a b', policy, dns)).rejects.toMatchObject({ code: 'E_INPUT_REFUSED' });
+  });
+
+  it('allows a configured exception, by address or address and port', async () => {
+    const except = { ...policy, allowAddresses: ['10.0.0.7', '127.0.0.1:8554', '[fd00::5]:80'] };
+    await expect(checkStreamUrl('http://mixed.example/x.ts', except, dns)).resolves.toBe('http://mixed.example/x.ts');
+    await expect(checkStreamUrl('rtsp://127.0.0.1:8554/cam', except, dns)).resolves.toBe('rtsp://127.0.0.1:8554/cam');
+    await expect(checkStreamUrl('rtsp://127.0.0.1:8555/cam', except, dns)).rejects.toMatchObject({ code: 'E_INPUT_REFUSED' });
+    await expect(checkStreamUrl('http://[fd00:0::5]/x', except, dns)).resolves.toBe('http://[fd00::5]/x');
   });
 
   it('allows private addresses only when configured', async () => {

@@ -3,12 +3,14 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
-import { FakescopeError } from '../../errors.js';
+import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
-import { displayInput } from '../../ingest/input-policy.js';
 import type { AnalysisManager } from '../analyses.js';
-import { newAnalysisId } from '../analyses.js';
+import { newAnalysisId, requireFreeSpace } from '../analyses.js';
+import { uploadGuard, urlGuard } from '../input-guards.js';
+import { displayUrl } from '../redact.js';
 import type { AnalysisStore } from '../store.js';
+import { isDiskFull } from '../store-files.js';
 import type { Resolver } from '../url-policy.js';
 import { checkStreamUrl } from '../url-policy.js';
 import { AlertList, AnalysisInfo, AnalysisList, CreateUrlBody, ErrorBody } from '../wire.js';
@@ -18,11 +20,13 @@ export interface AnalysesRouteDeps {
   readonly manager: AnalysisManager;
   readonly store: AnalysisStore;
   readonly resolver?: Resolver;
+  /** Environment that routes ffmpeg's HTTP through the policy proxy; null when addresses are not checked. */
+  readonly proxyEnv: () => Promise<Readonly<Record<string, string>> | null>;
 }
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 const DetectorsQuery = Type.Object({ detectors: Type.Optional(Type.String()), key: Type.Optional(Type.String()) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody, 507: ErrorBody };
 
 const splitDetectors = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -35,29 +39,43 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     '/api/analyses/upload',
     {
       schema: { summary: 'Analyse an uploaded video (multipart/form-data, one file field)', consumes: ['multipart/form-data'], querystring: DetectorsQuery, response: { 201: AnalysisInfo, ...errors } },
+      // Refused from the header, before a byte of the body is read (multipart adds < 16 KiB).
+      onRequest: async (req, reply) => {
+        const length = Number(req.headers['content-length']);
+        if (Number.isFinite(length) && length > limits.maxBytes + MULTIPART_SLACK) {
+          reply.header('connection', 'close');
+          throw tooLarge(limits.maxBytes);
+        }
+        requireFreeSpace(store, config.server.minFreeBytes, Number.isFinite(length) ? length : 0);
+      },
     },
     async (req, reply) => {
       const id = newAnalysisId();
       const path = store.uploadPath(id);
       let name = 'upload';
+      let receiving = true;
       try {
         const part = await req.file({ limits: { fileSize: limits.maxBytes, files: 1 } });
         if (!part) throw new FakescopeError('E_BAD_REQUEST', 'no file in the upload (send multipart/form-data with one file field)');
         name = part.filename || 'upload';
-        await pipeline(part.file, createWriteStream(path));
+        await pipeline(part.file, createWriteStream(path)).catch((e: unknown) => {
+          throw uploadStreamError(e);
+        });
+        receiving = false;
         if (part.file.truncated) throw tooLarge(limits.maxBytes);
-        const media = await probe(path);
+        const guard = uploadGuard(name);
+        const media = await probe(path, { guard });
         if (media.durationMs !== null && media.durationMs > limits.maxDurationS * 1000) {
           throw new FakescopeError('E_TOO_LONG', `${name}: ${(media.durationMs / 1000).toFixed(1)} s of video is longer than the ${limits.maxDurationS} s allowed`);
         }
         const detectors = splitDetectors(req.query.detectors);
-        const info = await manager.create({ id, kind: 'upload', input: path, display: name, ...(detectors ? { detectors } : {}) });
+        const info = await manager.create({ id, kind: 'upload', input: path, display: name, guard, ...(detectors ? { detectors } : {}) });
         return reply.code(201).send(info);
       } catch (e) {
         store.removeUpload(id);
         if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limits.maxBytes);
         if ((e as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new FakescopeError('E_BAD_REQUEST', 'send the video as multipart/form-data');
-        throw renameInput(e, path, name);
+        throw renameInput(receiving ? uploadStreamError(e) : e, path, name);
       }
     },
   );
@@ -67,7 +85,16 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     { schema: { summary: 'Analyse a stream or file URL (http(s), HLS, RTMP, RTSP)', body: CreateUrlBody, response: { 201: AnalysisInfo, ...errors } } },
     async (req, reply) => {
       const url = await checkStreamUrl(req.body.url, config.server.urls, deps.resolver);
-      const info = await manager.create({ kind: 'url', input: url, display: displayInput(url), ...(req.body.detectors ? { detectors: req.body.detectors } : {}) });
+      const display = displayUrl(url);
+      const guard = urlGuard(display, await deps.proxyEnv());
+      const info = await manager.create({
+        kind: 'url',
+        input: url,
+        display,
+        guard,
+        ...(req.body.detectors ? { detectors: req.body.detectors } : {}),
+        ...(req.body.live !== undefined ? { live: req.body.live } : {}),
+      });
       return reply.code(201).send(info);
     },
   );
@@ -119,6 +146,20 @@ function liveSnapshot(live: NonNullable<ReturnType<AnalysisManager['live']>>): u
 function found<T>(v: T | null, id: string): T {
   if (v === null) throw new FakescopeError('E_NOT_FOUND', `no analysis ${id}`);
   return v;
+}
+
+const MULTIPART_SLACK = 16 * 1024;
+
+/**
+ * A failed upload stream: the file system's errors are the server's (the disk), anything else
+ * came from the client's body (a multipart body cut before its closing boundary, a bad header).
+ */
+function uploadStreamError(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof FakescopeError || err.code === 'FST_REQ_FILE_TOO_LARGE') return e;
+  if (isDiskFull(e)) return new FakescopeError('E_DISK_FULL', 'the disk is full: the upload could not be stored');
+  if (typeof err.syscall === 'string') return e;
+  return new FakescopeError('E_BAD_REQUEST', `the upload body is not complete multipart/form-data (${describeError(e)})`);
 }
 
 function tooLarge(max: number): FakescopeError {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { AnalysisManager } from '../analyses.js';
 import { FeedClient } from '../feed-client.js';
+import { TokenBucket } from '../rate-limit.js';
 import { CLOSE, ClientMsg, WIRE_VERSION } from '../wire.js';
 
 const FeedQuery = Type.Object({ since: Type.Optional(Type.Integer({ minimum: -1 })), key: Type.Optional(Type.String()) });
@@ -35,11 +36,26 @@ export function feedRoutes(app: FastifyInstance, deps: { config: Config; manager
         client.close(CLOSE.finished, `analysis ${info.status}`);
         return;
       }
+      const feed = config.server.feed;
+      if (live.clients.size >= feed.maxClientsPerAnalysis) {
+        client.send({ v: WIRE_VERSION, type: 'error', code: 'E_BUSY', message: `analysis ${id} already has ${feed.maxClientsPerAnalysis} clients (server.feed.maxClientsPerAnalysis)` });
+        client.close(CLOSE.tooManyClients, 'too many clients');
+        return;
+      }
       live.attach(client, req.query.since ?? -1);
+      // Each message costs at most one token; a flood is closed before it costs the server work.
+      const bucket = new TokenBucket(feed.clientMessageBurst, feed.clientMessagesPerS, performance.now());
       socket.on('message', (data, isBinary) => {
+        if (!client.isOpen) return;
+        if (!bucket.take(performance.now())) {
+          client.send({ v: WIRE_VERSION, type: 'error', code: 'E_RATE_LIMITED', message: `more than ${feed.clientMessagesPerS} messages per second (server.feed.clientMessagesPerS)` });
+          client.close(CLOSE.rateLimited, 'too many messages');
+          return;
+        }
+        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
         let msg: unknown = null;
         try {
-          msg = isBinary ? null : JSON.parse(String(data));
+          msg = isBinary || size > feed.maxClientMessageBytes ? null : JSON.parse(String(data));
         } catch {
           msg = null;
         }

@@ -4,11 +4,24 @@ import { VERSION } from '../../version.js';
 import type { AnalysisManager } from '../analyses.js';
 import type { Metrics } from '../metrics.js';
 import type { OpenApiCollector } from '../openapi.js';
+import type { AnalysisStore } from '../store.js';
 import * as wire from '../wire.js';
 
 /** Health, Prometheus metrics, the OpenAPI document and the config schema. */
-export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisManager; metrics: Metrics; openapi: OpenApiCollector }): void {
-  app.get('/api/health', { schema: { summary: 'Liveness and load' } }, async () => ({ status: 'ok', version: VERSION, activeAnalyses: deps.manager.activeCount }));
+export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisManager; metrics: Metrics; openapi: OpenApiCollector; store: AnalysisStore; minFreeBytes: number }): void {
+  // `status` is "degraded" while records are quarantined or the disk is below server.minFreeBytes;
+  // the server answers either way (health is liveness, not a verdict on the data).
+  app.get('/api/health', { schema: { summary: 'Liveness, load and the state of the store' } }, async () => {
+    const freeBytes = deps.store.freeBytes();
+    const lowDisk = freeBytes !== null && deps.minFreeBytes > 0 && freeBytes < deps.minFreeBytes;
+    const quarantined = deps.store.quarantined;
+    return {
+      status: quarantined.length > 0 || lowDisk ? 'degraded' : 'ok',
+      version: VERSION,
+      activeAnalyses: deps.manager.activeCount,
+      store: { freeBytes, lowDisk, quarantined: quarantined.map((q) => ({ name: q.name, reason: q.reason })) },
+    };
+  });
   app.get('/api/metrics', { schema: { summary: 'Prometheus metrics (text format 0.0.4)' } }, async (_req, reply) =>
     reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
   );

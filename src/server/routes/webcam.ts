@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { describeError, isFakescopeError } from '../../errors.js';
 import type { AnalysisManager } from '../analyses.js';
+import { WEBCAM_GUARD } from '../input-guards.js';
 import type { RelayStream } from '../webcam-relay.js';
 import { WebcamRelay } from '../webcam-relay.js';
 import { CLOSE, WIRE_VERSION } from '../wire.js';
@@ -34,7 +35,7 @@ export function webcamRoutes(app: FastifyInstance, deps: { config: Config; manag
       void relay.open().then((s) => {
         stream = s;
         s.push(chunk);
-        deps.manager.create({ kind: 'webcam', input: s.url, display: 'webcam' }).then(
+        deps.manager.create({ kind: 'webcam', input: s.url, display: 'webcam', guard: WEBCAM_GUARD }).then(
           (analysis) => socket.send(JSON.stringify({ v: WIRE_VERSION, type: 'webcam', analysis })),
           (e: unknown) => {
             socket.send(JSON.stringify({ v: WIRE_VERSION, type: 'error', code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) }));
