@@ -15,6 +15,7 @@ Options for analyze:
   --overlays <dir>      write overlay images (faces, scores, heat maps) as JPEG into <dir>
   --overlay-every <n>   one overlay every n analysed frames (default 25)
   --no-frames           leave per-frame results out of the JSON report
+  --json                print the summary as one JSON object on stdout (for scripts)
   --quiet               no progress bar and no summary
 
 Options for eval <dataset> (docs/evaluation.md; dataset = folder with manifest.tsv or real/ and fake/<method>/):
@@ -52,6 +53,8 @@ export interface AnalyzeArgs {
   readonly overlayEvery: number;
   readonly frames: boolean;
   readonly quiet: boolean;
+  /** Print the summary as JSON on stdout instead of text. */
+  readonly json: boolean;
 }
 
 export interface ServeArgs {
@@ -121,6 +124,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'target-accuracy': { type: 'string' },
         'no-frames': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -183,6 +187,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     overlayEvery,
     frames: !values['no-frames'],
     quiet: values.quiet,
+    json: values.json,
   };
 }
 

@@ -45,6 +45,8 @@ export interface ReportSummary {
   readonly reason: string;
   readonly pFake: number | null;
   readonly uncertainty: UncertaintyStats | null;
+  /** Face-frames behind the fused score (the fewest of the detectors that count in the fusion). */
+  readonly evidenceFrames: number;
   /** Population std of the detectors' p(fake): how much they disagree. */
   readonly disagreement: number | null;
   /** The thresholds of the verdict and, in `source`, where they came from. */
@@ -199,6 +201,7 @@ export class ReportBuilder {
         reason: v.reason,
         pFake: v.pFake,
         uncertainty: v.uncertainty,
+        evidenceFrames: v.evidenceFrames,
         disagreement: v.disagreement ?? null,
         policy,
         attribution: this.attribution && v.pFake !== null ? estimateSource(this.attribution, features) : null,

@@ -62,6 +62,30 @@ describe('fakescope analyze', () => {
     expect(readdirSync(join(dir, 'ov')).sort()).toEqual(['frame-000000.jpg', 'frame-000010.jpg', 'frame-000020.jpg', 'frame-000030.jpg', 'frame-000040.jpg']);
     expect(r.stdout).toMatch(/verdict: UNCERTAIN/);
     expect(r.stdout).toMatch(/analysed 50 frames at 320×240/);
+    // The answer in words comes first, and stdout is not a terminal: no colour codes.
+    expect(r.stdout.split('\n')[0]).toBe(`${join(dir, 'clip.mp4')}: Can't tell`);
+    expect(r.stdout).toMatch(/no face could be analysed/);
+    expect(r.stdout.includes('\x1b[')).toBe(false);
+  });
+
+  it('prints a JSON summary for scripts with --json, and nothing else on stdout', async () => {
+    const out = join(dir, 'rj.json');
+    const r = await cli(['analyze', join(dir, 'clip.mp4'), '--fps', '5', '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(summary).toMatchObject({
+      schema: 'fakescope.summary/1',
+      verdict: report.summary.verdict,
+      why: 'no-answer',
+      headline: "Can't tell",
+      frames: 10,
+      faces: [],
+      report: out,
+    });
   });
 
   it('honours --fps and --width', async () => {
