@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Observable } from 'rxjs';
-import { finalize, share, tap } from 'rxjs';
+import { finalize, map, share, tap } from 'rxjs';
 import type { Config } from './config.js';
 import type { Detector } from './detectors/contract.js';
 import type { FaceDetector } from './detectors/face/face-detector.js';
@@ -116,7 +116,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize);
     const names = detectors.map((d) => d.name);
     const policy = options.detectors ? loadPolicy(config, PACKAGE_ROOT, names) : defaultPolicy;
-    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution);
+    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution, policy);
     const startedAt = new Date();
     const t0 = performance.now();
     let resolveReport: (r: Report) => void = () => undefined;
@@ -158,8 +158,9 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
       );
     };
     const results = analyzeSource(source, faceStage, detectorStage).pipe(
+      // Every consumer (overlays, NDJSON, the feed) sees the frame with its faces' track verdicts.
+      map((r) => ({ ...r, result: builder.add(r.result) })),
       tap({
-        next: (r) => builder.add(r.result),
         error: (e) => {
           finished = true;
           rejectReport(e);

@@ -2,13 +2,15 @@ import type { DetectorOutput } from '../detectors/contract.js';
 import type { MediaInfo } from '../ingest/index.js';
 import type { AttributionModel, SourceEstimate } from './attribution.js';
 import { estimateSource } from './attribution.js';
-import type { FrameResult } from './frame-result.js';
+import type { FaceResult, FrameResult } from './frame-result.js';
 import type { SegmentFeatures } from './segment-features.js';
 import { SegmentAccumulator } from './segment-features.js';
 import type { UncertaintyStats } from './uncertainty.js';
 import { StatsPool } from './uncertainty.js';
 import type { Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
 import { fusedVerdict, poolScore } from './verdict.js';
+import type { PlainVerdict } from '../report/plain-language.js';
+import { plainVerdict } from '../report/plain-language.js';
 
 /**
  * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
@@ -29,6 +31,8 @@ export interface TrackSummary {
   readonly detectors: Readonly<Record<string, VideoScore>>;
   /** This face's fused score and three-way verdict, under the same policy as the summary. */
   readonly verdict: VerdictResult;
+  /** The verdict in words (src/report/plain-language.ts). */
+  readonly plain: PlainVerdict;
 }
 
 export interface DetectorSummary extends VideoScore {
@@ -43,6 +47,8 @@ export interface ReportSummary {
   /** Why, as a stable code (see `VerdictWhy`); `reason` says it with the numbers. */
   readonly why: VerdictWhy;
   readonly reason: string;
+  /** The verdict in words: headline, explanation, confidence, next steps (src/report/plain-language.ts). */
+  readonly plain: PlainVerdict;
   readonly pFake: number | null;
   readonly uncertainty: UncertaintyStats | null;
   /** Face-frames behind the fused score (the fewest of the detectors that count in the fusion). */
@@ -111,20 +117,47 @@ export class ReportBuilder {
 
   private readonly segment = new SegmentAccumulator();
 
+  /**
+   * `policy`, when given, is the one each face's running track verdict is decided under (see
+   * `add`); the report's verdicts use the policy passed to `build`.
+   */
   constructor(
     private readonly detectorNames: readonly string[],
     private readonly keepFrames: boolean,
     private readonly attribution: AttributionModel | null = null,
+    private readonly policy: VerdictPolicy | null = null,
   ) {
     for (const n of detectorNames) this.reasons.set(n, new Map());
   }
 
-  add(r: FrameResult): void {
+  /**
+   * Adds a frame; returns it with each face's track verdict so far (`FaceResult.verdict`) when
+   * the builder has a policy, and the frame as given otherwise. The returned frame is the one kept.
+   */
+  add(input: FrameResult): FrameResult {
+    this.accumulate(input);
+    const policy = this.policy;
+    const r = policy && input.faces.length ? { ...input, faces: input.faces.map((f) => this.withVerdict(f, policy)) } : input;
+    if (this.keepFrames) this.frames.push(r);
+    return r;
+  }
+
+  /** A track's verdict over its face-frames so far; null for a track never seen. */
+  trackVerdict(trackId: number, policy: VerdictPolicy): VerdictResult | null {
+    const t = this.tracks.get(trackId);
+    return t ? fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy) : null;
+  }
+
+  private withVerdict(f: FaceResult, policy: VerdictPolicy): FaceResult {
+    const v = this.trackVerdict(f.trackId, policy);
+    return v ? { ...f, verdict: { verdict: v.verdict, why: v.why, pFake: v.pFake } } : f;
+  }
+
+  private accumulate(r: FrameResult): void {
     this.frameCount++;
     this.lastPtsMs = Math.max(this.lastPtsMs, r.ptsMs);
     if (r.faces.length > 0) this.framesWithFaces++;
     this.maxFaces = Math.max(this.maxFaces, r.faces.length);
-    if (this.keepFrames) this.frames.push(r);
     this.segment.addFrame(r);
     for (const f of r.faces) {
       let t = this.tracks.get(f.trackId);
@@ -154,6 +187,22 @@ export class ReportBuilder {
     }
   }
 
+  private trackSummary(t: TrackAcc, policy: VerdictPolicy, words: (r: VerdictResult) => PlainVerdict): TrackSummary {
+    const verdict = this.trackVerdict(t.trackId, policy) as VerdictResult;
+    return {
+      trackId: t.trackId,
+      firstSeq: t.firstSeq,
+      lastSeq: t.lastSeq,
+      firstPtsMs: t.firstPtsMs,
+      lastPtsMs: t.lastPtsMs,
+      frames: t.frames,
+      detectedFrames: t.detectedFrames,
+      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, this.trackScore(t, n)])),
+      verdict,
+      plain: words(verdict),
+    };
+  }
+
   private trackScore(t: TrackAcc, name: string): VideoScore {
     const pool = t.pools.get(name);
     return pool ? poolScore(pool) : { pFake: null, uncertainty: null, evidenceFrames: 0 };
@@ -181,17 +230,8 @@ export class ReportBuilder {
     }
     const v = this.verdict(policy);
     const features = this.segment.features();
-    const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => ({
-      trackId: t.trackId,
-      firstSeq: t.firstSeq,
-      lastSeq: t.lastSeq,
-      firstPtsMs: t.firstPtsMs,
-      lastPtsMs: t.lastPtsMs,
-      frames: t.frames,
-      detectedFrames: t.detectedFrames,
-      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, this.trackScore(t, n)])),
-      verdict: fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy),
-    }));
+    const words = (r: VerdictResult) => plainVerdict({ ...r, decisionThreshold: policy.decisionThreshold });
+    const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => this.trackSummary(t, policy, words));
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
       ...meta,
@@ -199,6 +239,7 @@ export class ReportBuilder {
         verdict: v.verdict,
         why: v.why,
         reason: v.reason,
+        plain: words(v),
         pFake: v.pFake,
         uncertainty: v.uncertainty,
         evidenceFrames: v.evidenceFrames,

@@ -8,7 +8,7 @@ import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { AnalyzedFrame } from '../pipeline/analyze.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
-import { renderOverlay } from '../render/overlay.js';
+import { boxesObserved, renderOverlay } from '../render/overlay.js';
 import type { FeedClient } from './feed-client.js';
 import type { Metrics } from './metrics.js';
 import { ReplayBuffer } from './replay-buffer.js';
@@ -163,7 +163,7 @@ export class LiveAnalysis {
     metrics.stageSeconds.observe({ stage: 'faces' }, result.timing.facesMs / 1000);
     metrics.stageSeconds.observe({ stage: 'detectors' }, result.timing.detectorsMs / 1000);
     if (t - this.verdictAt >= 250) {
-      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
+      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold);
       this.verdictAt = t;
     }
     const msg = frameToWire(this.replay.nextSeq(), result, this.verdict);
@@ -202,6 +202,9 @@ export class LiveAnalysis {
     const feed = this.deps.config.server.feed;
     if (feed.overlayEveryMs === 0) return;
     if (this.lastOverlayPts !== null && result.ptsMs - this.lastOverlayPts < feed.overlayEveryMs) return;
+    // Boxes from the frame they belong to: wait (up to one more interval) for a detection pass.
+    const waited = this.lastOverlayPts === null ? 0 : result.ptsMs - this.lastOverlayPts - feed.overlayEveryMs;
+    if (!boxesObserved(result.faces) && waited < feed.overlayEveryMs) return;
     if (this.rendering) {
       this.deps.metrics.drops.inc({ stage: 'overlay' });
       return;
@@ -260,7 +263,7 @@ export class LiveAnalysis {
     this.alertInput.complete(); // closes open alerts before the final status
     store.closeFrames(this.info.id);
     store.saveReport(this.info.id, this.present(report), false);
-    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
+    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold);
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);

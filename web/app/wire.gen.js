@@ -153,6 +153,15 @@ export const SCHEMAS = {
              }
             ]
            },
+           "why": {
+            "type": "string"
+           },
+           "headline": {
+            "type": "string"
+           },
+           "explanation": {
+            "type": "string"
+           },
            "reason": {
             "type": "string"
            },
@@ -424,6 +433,45 @@ export const SCHEMAS = {
              }
             }
            }
+          },
+          "verdict": {
+           "type": "object",
+           "required": [
+            "verdict",
+            "why",
+            "pFake"
+           ],
+           "properties": {
+            "verdict": {
+             "anyOf": [
+              {
+               "const": "real",
+               "type": "string"
+              },
+              {
+               "const": "fake",
+               "type": "string"
+              },
+              {
+               "const": "uncertain",
+               "type": "string"
+              }
+             ]
+            },
+            "why": {
+             "type": "string"
+            },
+            "pFake": {
+             "anyOf": [
+              {
+               "type": "number"
+              },
+              {
+               "type": "null"
+              }
+             ]
+            }
+           }
           }
          }
         }
@@ -455,6 +503,15 @@ export const SCHEMAS = {
           "type": "string"
          }
         ]
+       },
+       "why": {
+        "type": "string"
+       },
+       "headline": {
+        "type": "string"
+       },
+       "explanation": {
+        "type": "string"
        },
        "reason": {
         "type": "string"
@@ -832,6 +889,15 @@ export const SCHEMAS = {
              }
             ]
            },
+           "why": {
+            "type": "string"
+           },
+           "headline": {
+            "type": "string"
+           },
+           "explanation": {
+            "type": "string"
+           },
            "reason": {
             "type": "string"
            },
@@ -1137,6 +1203,15 @@ export const SCHEMAS = {
              }
             ]
            },
+           "why": {
+            "type": "string"
+           },
+           "headline": {
+            "type": "string"
+           },
+           "explanation": {
+            "type": "string"
+           },
            "reason": {
             "type": "string"
            },
@@ -1397,6 +1472,15 @@ export const SCHEMAS = {
           "type": "string"
          }
         ]
+       },
+       "why": {
+        "type": "string"
+       },
+       "headline": {
+        "type": "string"
+       },
+       "explanation": {
+        "type": "string"
        },
        "reason": {
         "type": "string"
