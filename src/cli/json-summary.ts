@@ -1,6 +1,5 @@
 import type { Report } from '../pipeline/report.js';
 import type { Verdict, VerdictWhy } from '../pipeline/verdict.js';
-import { plainVerdict } from '../report/plain-language.js';
 
 /**
  * `fakescope analyze --json`: one JSON object on stdout for scripts, the same answer as the
@@ -12,6 +11,8 @@ export const JSON_SUMMARY_SCHEMA = 'fakescope.summary/1';
 export interface JsonSummary {
   readonly schema: typeof JSON_SUMMARY_SCHEMA;
   readonly input: string;
+  /** A photo rather than a video. */
+  readonly still: boolean;
   readonly complete: boolean;
   readonly verdict: Verdict;
   readonly why: VerdictWhy;
@@ -34,7 +35,7 @@ export interface JsonSummary {
     readonly pFake: number | null;
     readonly headline: string;
   }[];
-  readonly detectors: Readonly<Record<string, { readonly pFake: number | null; readonly evidenceFrames: number; readonly weight: number }>>;
+  readonly detectors: Readonly<Record<string, { readonly applicable: boolean; readonly pFake: number | null; readonly evidenceFrames: number; readonly weight: number }>>;
   /** Where the full JSON report was written, when it was. */
   readonly report: string | null;
 }
@@ -42,10 +43,11 @@ export interface JsonSummary {
 export function jsonSummary(r: Report, reportPath: string | null): JsonSummary {
   const s = r.summary;
   const threshold = s.policy.decisionThreshold;
-  const words = plainVerdict({ verdict: s.verdict, why: s.why, pFake: s.pFake, evidenceFrames: s.evidenceFrames, decisionThreshold: threshold });
+  const words = s.plain;
   return {
     schema: JSON_SUMMARY_SCHEMA,
     input: r.input.source,
+    still: r.input.media.still === true,
     complete: r.analysis.complete,
     verdict: s.verdict,
     why: s.why,
@@ -66,10 +68,10 @@ export function jsonSummary(r: Report, reportPath: string | null): JsonSummary {
       verdict: t.verdict.verdict,
       why: t.verdict.why,
       pFake: t.verdict.pFake,
-      headline: plainVerdict({ verdict: t.verdict.verdict, why: t.verdict.why, pFake: t.verdict.pFake, evidenceFrames: t.verdict.evidenceFrames, decisionThreshold: threshold }).headline,
+      headline: t.plain.headline,
     })),
     detectors: Object.fromEntries(
-      Object.entries(r.detectors).map(([name, d]) => [name, { pFake: d.pFake, evidenceFrames: d.evidenceFrames, weight: s.policy.weights?.[name] ?? 1 }]),
+      Object.entries(r.detectors).map(([name, d]) => [name, { applicable: d.applicable !== false, pFake: d.pFake, evidenceFrames: d.evidenceFrames, weight: s.policy.weights?.[name] ?? 1 }]),
     ),
     report: reportPath,
   };

@@ -2,7 +2,7 @@ import type { Report, TrackSummary } from '../pipeline/report.js';
 import type { UncertaintyStats } from '../pipeline/uncertainty.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import type { PlainVerdict } from '../report/plain-language.js';
-import { formatPercent, plainVerdict } from '../report/plain-language.js';
+import { formatPercent } from '../report/plain-language.js';
 import type { Paint } from './colour.js';
 import { plain } from './colour.js';
 import { formatDuration } from './progress.js';
@@ -13,23 +13,24 @@ import { formatDuration } from './progress.js';
  */
 export function formatSummary(r: Report, paint: Paint = plain): string {
   const s = r.summary;
-  const threshold = s.policy.decisionThreshold;
-  const words = plainVerdict({ verdict: s.verdict, why: s.why, pFake: s.pFake, evidenceFrames: s.evidenceFrames, decisionThreshold: threshold });
+  const words = s.plain;
+  const media = r.input.media;
   const lines: string[] = [];
   lines.push(`${paint('bold', r.input.source)}: ${paint(s.verdict, words.headline)}${confidenceText(words)}`);
   lines.push(`  ${words.explanation}`);
   if (r.tracks.length > 1 || (r.tracks.length === 1 && r.tracks[0]!.verdict.verdict !== s.verdict)) {
-    for (const t of r.tracks) lines.push(`  ${trackLine(t, threshold, paint)}`);
+    for (const t of r.tracks) lines.push(`  ${trackLine(t, media.still === true, paint)}`);
   }
   for (const step of words.nextSteps.slice(0, 2)) lines.push(`  → ${step}`);
   if (!r.analysis.complete) lines.push(paint('uncertain', '  note: the analysis did not reach the end of the input; this is a partial report'));
 
   lines.push(paint('muted', 'technical details:'));
-  const media = r.input.media;
   lines.push(
-    `  ${formatDuration((s.durationMs ?? 0) / 1000)}, ${media.displayWidth}×${media.displayHeight}` +
-      `${media.fps ? ` @ ${media.fps.toFixed(2)} fps` : ''}, analysed ${s.frames} frames at ${r.analysis.width}×${r.analysis.height}` +
-      ` (${r.analysis.framesPerSecond.toFixed(1)} frames/s)`,
+    media.still
+      ? `  photo, ${media.displayWidth}×${media.displayHeight} (${media.codec}), analysed at ${r.analysis.width}×${r.analysis.height}, shown ${s.frames} times to the detectors (fresh Monte Carlo noise each time)`
+      : `  ${formatDuration((s.durationMs ?? 0) / 1000)}, ${media.displayWidth}×${media.displayHeight}` +
+          `${media.fps ? ` @ ${media.fps.toFixed(2)} fps` : ''}, analysed ${s.frames} frames at ${r.analysis.width}×${r.analysis.height}` +
+          ` (${r.analysis.framesPerSecond.toFixed(1)} frames/s)`,
   );
   lines.push(`  faces: found on ${s.framesWithFaces}/${s.frames} frames, ${s.tracks} track(s), at most ${s.maxFacesPerFrame} at once`);
   const names = Object.keys(r.detectors);
@@ -37,6 +38,10 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
   const width = Math.max(0, ...names.map((n) => n.length));
   for (const name of names) {
     const d = r.detectors[name]!;
+    if (d.applicable === false) {
+      lines.push(`  ${name.padEnd(width)}  not applicable to a still image`);
+      continue;
+    }
     const score = d.uncertainty ? formatScore(d.uncertainty) : 'no answer';
     const w = s.policy.weights?.[name];
     lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient${w !== undefined ? `; fusion weight ${w.toFixed(2)}` : ''})`);
@@ -55,11 +60,10 @@ function confidenceText(words: PlainVerdict): string {
 }
 
 /** "face #2, 2.9–4.1 s: Likely manipulated (55 %)". */
-export function trackLine(t: TrackSummary, threshold: number, paint: Paint = plain): string {
+export function trackLine(t: TrackSummary, still: boolean, paint: Paint = plain): string {
   const v = t.verdict;
-  const words = plainVerdict({ verdict: v.verdict, why: v.why, pFake: v.pFake, evidenceFrames: v.evidenceFrames, decisionThreshold: threshold });
-  const when = `${(t.firstPtsMs / 1000).toFixed(1)}–${(t.lastPtsMs / 1000).toFixed(1)} s`;
-  return `face #${t.trackId}, ${when}: ${paint(v.verdict as Verdict, words.headline)}${v.pFake === null ? '' : ` (${formatPercent(v.pFake)})`}`;
+  const when = still ? '' : `, ${(t.firstPtsMs / 1000).toFixed(1)}–${(t.lastPtsMs / 1000).toFixed(1)} s`;
+  return `face #${t.trackId}${when}: ${paint(v.verdict as Verdict, t.plain.headline)}${v.pFake === null ? '' : ` (${formatPercent(v.pFake)})`}`;
 }
 
 export function formatScore(u: UncertaintyStats): string {

@@ -32,6 +32,8 @@ export interface DecodePlan {
    * before the first frame, and that delay then stays for the whole stream.
    */
   readonly lowLatency?: boolean;
+  /** A still image: emit its one picture this many times (loop filter, 40 ms apart). */
+  readonly repeat?: number;
 }
 
 /** Input options that make ffmpeg start on a live stream after ~0.5 s instead of ~5 s. */
@@ -40,7 +42,8 @@ export const LOW_LATENCY_INPUT = ['-fflags', 'nobuffer', '-probesize', '500000',
 /** The argv after the ffmpeg program name, for one decode. */
 export function decodeArgs(plan: DecodePlan): string[] {
   const filters: string[] = [];
-  if (plan.fps !== undefined) filters.push(`fps=${plan.fps}`);
+  if (plan.repeat !== undefined && plan.repeat > 1) filters.push(`loop=loop=${plan.repeat - 1}:size=1:start=0`);
+  else if (plan.fps !== undefined) filters.push(`fps=${plan.fps}`);
   filters.push(`scale=${plan.width}:${plan.height}`);
   if (plan.timestamps !== false) filters.push(`${SHOWINFO_NAME}=checksum=0`);
   return [

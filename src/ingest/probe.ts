@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { FakescopeError } from '../errors.js';
+import { FakescopeError, isFakescopeError } from '../errors.js';
 import { classifyFailure } from './ffmpeg-errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
 import type { InputKind } from './input-policy.js';
@@ -57,7 +57,17 @@ export async function probeInput(input: string, opts: ProbeOptions = {}): Promis
   } catch (e) {
     throw new FakescopeError('E_FFMPEG_FAILED', `${display}: ffprobe printed unreadable output`, { cause: e });
   }
-  return { ...checkProbe(parseProbeOutput(json), display), kind, ffmpegInput: ffInput, display };
+  let checked;
+  try {
+    checked = checkProbe(parseProbeOutput(json), display);
+  } catch (e) {
+    // ffprobe "reads" a text file named .jpg as a 0×0 JPEG: say what it is.
+    if (isFakescopeError(e) && e.code === 'E_INPUT_CORRUPT' && absolute !== undefined && (await startsWithText(absolute))) {
+      throw new FakescopeError('E_INPUT_NOT_VIDEO', `${display}: is a text file, not an image or a video`);
+    }
+    throw e;
+  }
+  return { ...checked, kind, ffmpegInput: ffInput, display };
 }
 
 async function checkLocalFile(path: string, display: string): Promise<void> {

@@ -36,6 +36,8 @@ export interface TrackSummary {
 }
 
 export interface DetectorSummary extends VideoScore {
+  /** False when the detector cannot judge this input at all (e.g. the pulse on a photo). */
+  readonly applicable: boolean;
   readonly okFrames: number;
   readonly insufficientFrames: number;
   /** Most frequent reasons for `insufficient`, with counts. */
@@ -126,6 +128,8 @@ export class ReportBuilder {
     private readonly keepFrames: boolean,
     private readonly attribution: AttributionModel | null = null,
     private readonly policy: VerdictPolicy | null = null,
+    /** Detectors that cannot judge this input (see `DetectorSummary.applicable`). */
+    private readonly notApplicable: ReadonlySet<string> = new Set(),
   ) {
     for (const n of detectorNames) this.reasons.set(n, new Map());
   }
@@ -223,6 +227,7 @@ export class ReportBuilder {
       const counts = this.segment.counts(name);
       detectors[name] = {
         ...this.segment.score(name),
+        applicable: !this.notApplicable.has(name),
         okFrames: counts.ok,
         insufficientFrames: counts.insufficient,
         insufficientReasons: Object.fromEntries(reasons),
@@ -230,7 +235,8 @@ export class ReportBuilder {
     }
     const v = this.verdict(policy);
     const features = this.segment.features();
-    const words = (r: VerdictResult) => plainVerdict({ ...r, decisionThreshold: policy.decisionThreshold });
+    const still = meta.input.media.still === true;
+    const words = (r: VerdictResult) => plainVerdict({ ...r, decisionThreshold: policy.decisionThreshold, still });
     const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => this.trackSummary(t, policy, words));
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,

@@ -12,6 +12,8 @@ export interface VerdictInput {
   /** Face-frames with an answer (the evidence behind the number). */
   readonly evidenceFrames: number;
   readonly decisionThreshold: number;
+  /** A photo rather than a video: the evidence is one picture, and time-based detectors do not apply. */
+  readonly still?: boolean;
 }
 
 export type ConfidenceLevel = 'none' | 'low' | 'moderate' | 'high';
@@ -105,11 +107,13 @@ export function plainVerdict(v: VerdictInput): PlainVerdict {
     const why = v.why === 'decided' ? WHY['near-threshold'] : WHY[v.why];
     return { headline: HEADLINES.uncertain, explanation: `Can't tell because ${why.explanation}`, confidence, nextSteps: why.nextSteps };
   }
-  const p = v.pFake === null ? '' : ` (score ${formatPercent(v.pFake)} likely manipulated, over ${v.evidenceFrames} face-frames)`;
+  const over = v.still ? 'in this photo' : `over ${v.evidenceFrames} face-frames`;
+  const p = v.pFake === null ? '' : ` (score ${formatPercent(v.pFake)} likely manipulated, ${over})`;
+  const photo = v.still ? ' Only the appearance detectors can judge a photo; the pulse and motion checks need a video.' : '';
   if (v.verdict === 'fake') {
-    return { headline: HEADLINES.fake, explanation: `The detectors found traces typical of manipulated or generated faces${p}.`, confidence, nextSteps: FAKE_STEPS };
+    return { headline: HEADLINES.fake, explanation: `The detectors found traces typical of manipulated or generated faces${p}.${photo}`, confidence, nextSteps: FAKE_STEPS };
   }
-  return { headline: HEADLINES.real, explanation: `The detectors found no traces of manipulation${p}.`, confidence, nextSteps: REAL_STEPS };
+  return { headline: HEADLINES.real, explanation: `The detectors found no traces of manipulation${p}.${photo}`, confidence, nextSteps: REAL_STEPS };
 }
 
 /** 0.937 → "94 %". */
