@@ -7,6 +7,7 @@ export const USAGE = `Usage:
 
 Options for analyze:
   --out <file>          write the JSON report (schema: docs/report-schema.md)
+  --html <file>         write the printable report for people (verdict in words, faces, moments, regions)
   --ndjson <file>       write one JSON line per analysed frame as it is produced
   --fps <n>             analysis frame rate (default: every frame)
   --width <px>          analysis width (default 640)
@@ -44,6 +45,7 @@ export interface AnalyzeArgs {
   readonly command: 'analyze';
   readonly input: string;
   readonly out?: string;
+  readonly html?: string;
   readonly ndjson?: string;
   readonly fps?: number;
   readonly width?: number;
@@ -107,6 +109,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       allowPositionals: true,
       options: {
         out: { type: 'string' },
+        html: { type: 'string' },
         ndjson: { type: 'string' },
         fps: { type: 'string' },
         width: { type: 'string' },
@@ -178,6 +181,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     command: 'analyze',
     input: rest[0] as string,
     ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values.html !== undefined ? { html: values.html } : {}),
     ...(values.ndjson !== undefined ? { ndjson: values.ndjson } : {}),
     ...(values.fps !== undefined ? { fps: positiveNumber('fps', values.fps) } : {}),
     ...(width !== undefined ? { width } : {}),

@@ -10,7 +10,9 @@ import { VERSION } from '../version.js';
 import type { AnalyzeArgs } from './args.js';
 import { USAGE, parseCliArgs } from './args.js';
 import { painter, wantsColour } from './colour.js';
+import { writeHtmlReport } from './html-output.js';
 import { jsonSummary } from './json-summary.js';
+import { ThumbnailKeeper } from '../report/thumbnail-keeper.js';
 import { NdjsonWriter, writeJsonAtomic } from './output.js';
 import { OverlayWriter } from './overlays.js';
 import { Progress } from './progress.js';
@@ -68,10 +70,12 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
     progress.begin(analysis.source.live ? null : total);
     if (args.ndjson) ndjson = new NdjsonWriter(args.ndjson);
     const overlays = args.overlays ? new OverlayWriter(args.overlays, args.overlayEvery) : null;
+    const thumbnails = args.html ? new ThumbnailKeeper(analysis.policy.weights ?? {}) : null;
     subscription = analysis.results.subscribe({
       next: ({ frame, result }) => {
         ndjson?.write(result);
         overlays?.add(frame, result);
+        thumbnails?.add(frame, result);
         if (!args.quiet) progress.tick(`faces ${result.faces.length}`);
       },
       error: () => undefined, // surfaces through analysis.report
@@ -98,6 +102,7 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
       await overlays?.flush();
     }
     if (args.out) writeJsonAtomic(args.out, report);
+    if (args.html && thumbnails) await writeHtmlReport(args.html, report, thumbnails);
     if (args.json) process.stdout.write(`${JSON.stringify(jsonSummary(report, args.out ?? null))}\n`);
     else if (!args.quiet) process.stdout.write(`${formatSummary(report, painter(wantsColour(process.stdout.isTTY, process.env)))}\n`);
     if (interrupted) {

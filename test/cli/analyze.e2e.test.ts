@@ -136,6 +136,19 @@ describe('fakescope analyze', () => {
     expect(report.summary.pFake).toBeCloseTo(report.detectors['blind-mobilenet-mcd']!.pFake!, 12);
   });
 
+  it('writes the printable HTML report with a thumbnail of the analysed picture', async () => {
+    const html = join(dir, 'photo.html');
+    const r = await cli(['analyze', join(dir, 'face.jpg'), '--html', html, '--quiet']);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toMatch(/<h1 id="headline">(Likely manipulated|No sign of manipulation found|Can&#39;t tell)<\/h1>/);
+    expect(page).toMatch(/<img src="data:image\/jpeg;base64,\/9j\//);
+    expect(page).toContain('Face #1');
+    expect(page).toMatch(/role="img" aria-label="score per face region: /);
+    expect(page).toContain('not applicable'); // rPPG on a photo
+  });
+
   it.each([
     ['a text file named .jpg', '__notesjpg__', /notes\.jpg: is a text file, not an image or a video/],
     ['a PNG header claiming 30000×30000 px', '__huge__', /huge\.png: is not a readable image/],
