@@ -9,6 +9,8 @@ import type { AnalyzedFrame } from '../pipeline/analyze.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import { boxesObserved, renderOverlay } from '../render/overlay.js';
+import { ThumbnailKeeper } from '../report/thumbnail-keeper.js';
+import { renderThumbnails } from '../report/thumbnails.js';
 import type { FeedClient } from './feed-client.js';
 import type { Metrics } from './metrics.js';
 import { ReplayBuffer } from './replay-buffer.js';
@@ -53,6 +55,8 @@ export class LiveAnalysis {
   private readonly done: Promise<void>;
   private resolveDone: () => void = () => undefined;
   private readonly now: () => number;
+  /** Frames for the printable report's thumbnails (bounded: a few frames). */
+  private readonly thumbnails: ThumbnailKeeper;
 
   constructor(
     public info: AnalysisInfo,
@@ -61,6 +65,7 @@ export class LiveAnalysis {
   ) {
     this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
     this.now = deps.now ?? (() => performance.now());
+    this.thumbnails = new ThumbnailKeeper(analysis.policy.weights ?? {});
     this.checkpointAt = this.now();
     this.done = new Promise((r) => {
       this.resolveDone = r;
@@ -96,7 +101,10 @@ export class LiveAnalysis {
       error: () => undefined, // reported through analysis.report
     });
     this.analysis.report.then(
-      (report) => this.finish('done', report, null),
+      async (report) => {
+        await this.saveThumbnails();
+        this.finish('done', report, null);
+      },
       (e: unknown) => {
         const stopped = this.stopRequested || (isFakescopeError(e) && e.code === 'E_STOPPED');
         this.finish(stopped ? 'stopped' : 'failed', this.analysis.snapshot(), stopped ? null : { code: isFakescopeError(e) ? e.code : 'E_INTERNAL', message: describeError(e) });
@@ -175,6 +183,7 @@ export class LiveAnalysis {
     this.info = { ...this.info, frames: this.info.frames + 1 };
     this.trackFps(t);
     this.maybeOverlay(frame, result);
+    this.thumbnails.add(frame, result);
     if (t - this.checkpointAt >= config.server.checkpointMs) {
       this.checkpointAt = t;
       this.checkpoint();
@@ -223,6 +232,14 @@ export class LiveAnalysis {
       .finally(() => {
         this.rendering = false;
       });
+  }
+
+  private async saveThumbnails(): Promise<void> {
+    try {
+      this.deps.store.saveThumbnails(this.info.id, await renderThumbnails(this.thumbnails));
+    } catch {
+      this.listenerErrors++; // the report stays downloadable without pictures
+    }
   }
 
   private onAlert(e: SpikeAlertEvent): void {

@@ -76,6 +76,21 @@ export class AnalysisStore {
     if (!partial) rmSync(this.file(id, 'report.partial.json'), { force: true });
   }
 
+  /** The printable report's thumbnails (src/report/thumbnails.ts), written once at the end. */
+  saveThumbnails(id: string, thumbnails: readonly unknown[]): void {
+    this.writeAtomic(this.file(id, 'thumbnails.json'), JSON.stringify(thumbnails));
+  }
+
+  /** The stored thumbnails; none when absent or unreadable (they are an illustration, not data). */
+  thumbnails(id: string): unknown[] {
+    try {
+      const v: unknown = JSON.parse(readFileSync(this.file(id, 'thumbnails.json'), 'utf8'));
+      return Array.isArray(v) ? v : [];
+    } catch {
+      return [];
+    }
+  }
+
   /** Path of the final report, else of the last checkpoint, else null. */
   reportPath(id: string): { path: string; partial: boolean } | null {
     const full = this.file(id, 'report.json');

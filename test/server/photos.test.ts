@@ -39,6 +39,14 @@ describe('photos through the API', () => {
     expect(report.detectors.rppg?.applicable).toBe(false);
     expect(report.detectors['blind-mobilenet-mcd']?.okFrames).toBeGreaterThan(0);
     expect(report.summary.plain.explanation + report.summary.plain.headline).toMatch(/photo|Can't tell/);
+    // The printable report, with a thumbnail of the picture, locked down by its CSP.
+    const html = await fetch(`${srv.url}/api/analyses/${info.id}/report.html`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const page = await html.text();
+    expect(page).toContain(`<h1 id="headline">${report.summary.plain.headline.replace(/'/g, '&#39;')}</h1>`);
+    expect(page).toMatch(/<img src="data:image\/jpeg;base64,/);
   });
 
   it('refuses a text file named .jpg (415) and an oversized PNG header (422) with coded bodies', async () => {

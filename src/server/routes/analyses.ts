@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -6,6 +6,10 @@ import type { Config } from '../../config.js';
 import { FakescopeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
 import { displayInput } from '../../ingest/input-policy.js';
+import type { Report } from '../../pipeline/report.js';
+import { humanReport } from '../../report/human-report.js';
+import type { Thumbnail } from '../../report/html-report.js';
+import { renderHtmlReport } from '../../report/html-report.js';
 import type { AnalysisManager } from '../analyses.js';
 import { newAnalysisId } from '../analyses.js';
 import type { AnalysisStore } from '../store.js';
@@ -86,6 +90,27 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     found(manager.get(req.params.id), req.params.id);
     return { alerts: store.alerts(req.params.id) };
   });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/analyses/:id/report.html',
+    { schema: { summary: 'The printable report for people (self-contained HTML: verdict in words, faces, moments, regions, detectors)', params: IdParams, response: { 404: ErrorBody } } },
+    async (req, reply) => {
+      found(manager.get(req.params.id), req.params.id);
+      const live = manager.live(req.params.id);
+      let report: Report;
+      if (live) report = liveSnapshot(live) as Report;
+      else {
+        const r = store.reportPath(req.params.id);
+        if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no report yet`);
+        report = JSON.parse(readFileSync(r.path, 'utf8')) as Report;
+      }
+      const html = renderHtmlReport(humanReport(report), report, store.thumbnails(req.params.id) as Thumbnail[]);
+      return reply
+        .header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+        .type('text/html; charset=utf-8')
+        .send(html);
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report',
