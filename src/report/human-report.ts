@@ -1,6 +1,7 @@
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import type { Verdict } from '../pipeline/verdict.js';
+import { regionFill } from './face-diagram.js';
 import type { PlainVerdict } from './plain-language.js';
 
 /**
@@ -20,7 +21,12 @@ export interface HumanReport {
   /** The moments with the highest score (up to 3), in time order; empty for a photo or without frames. */
   readonly moments: readonly Moment[];
   /** Per face region: the region score of the detector that maps regions; null without one. */
-  readonly regions: { readonly detector: string; readonly scores: Readonly<Record<FaceRegion, number | null>> } | null;
+  readonly regions: {
+    readonly detector: string;
+    readonly scores: Readonly<Record<FaceRegion, number | null>>;
+    /** Fill colour per region (see `regionFill`), so every renderer colours the same way. */
+    readonly fills: Readonly<Record<FaceRegion, string>>;
+  } | null;
   readonly detectors: readonly DetectorVote[];
 }
 
@@ -78,7 +84,7 @@ export function humanReport(r: Report): HumanReport {
     threshold,
     faces: r.tracks.map((t) => ({ trackId: t.trackId, startMs: t.firstPtsMs, endMs: t.lastPtsMs, verdict: t.verdict.verdict, headline: t.plain.headline, pFake: t.verdict.pFake })),
     moments: r.input.media.still ? [] : topMoments(frameScores(r.frames, weights), 3),
-    regions: regionScores(s.features, Object.keys(r.detectors), weights),
+    regions: withFills(regionScores(s.features, Object.keys(r.detectors), weights), threshold),
     detectors: Object.entries(r.detectors).map(([name, d]) => ({
       name,
       pFake: d.pFake,
@@ -171,12 +177,17 @@ export function topMoments(scores: readonly FrameScore[], n: number, windowMs = 
   });
 }
 
+function withFills(regions: ReturnType<typeof regionScores>, threshold: number): HumanReport['regions'] {
+  if (!regions) return null;
+  return { ...regions, fills: Object.fromEntries(FACE_REGIONS.map((r) => [r, regionFill(regions.scores[r], threshold)])) as Record<FaceRegion, string> };
+}
+
 /** Region scores from the report's features (`<detector>.region.<region>.pFake`), highest-weight detector first. */
 export function regionScores(
   features: Readonly<Record<string, number>>,
   detectors: readonly string[],
   weights: Readonly<Record<string, number>>,
-): HumanReport['regions'] {
+): { readonly detector: string; readonly scores: Readonly<Record<FaceRegion, number | null>> } | null {
   const ranked = [...detectors].sort((a, b) => (weights[b] ?? 1) - (weights[a] ?? 1));
   for (const d of ranked) {
     const scores = Object.fromEntries(FACE_REGIONS.map((r) => [r, features[`${d}.region.${r}.pFake`] ?? null])) as Record<FaceRegion, number | null>;

@@ -171,7 +171,7 @@ export class LiveAnalysis {
     metrics.stageSeconds.observe({ stage: 'faces' }, result.timing.facesMs / 1000);
     metrics.stageSeconds.observe({ stage: 'detectors' }, result.timing.detectorsMs / 1000);
     if (t - this.verdictAt >= 250) {
-      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold);
+      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold, this.analysis.source.info.still);
       this.verdictAt = t;
     }
     const msg = frameToWire(this.replay.nextSeq(), result, this.verdict);
@@ -280,7 +280,7 @@ export class LiveAnalysis {
     this.alertInput.complete(); // closes open alerts before the final status
     store.closeFrames(this.info.id);
     store.saveReport(this.info.id, this.present(report), false);
-    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold);
+    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold, this.analysis.source.info.still);
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);

@@ -7,13 +7,14 @@ import { WIRE_VERSION } from './wire.js';
 
 /** Pipeline values → wire messages. Pure. */
 
-export function verdictToWire(v: VerdictResult, decisionThreshold: number): VerdictWire {
-  const words = plainVerdict({ ...v, decisionThreshold });
+export function verdictToWire(v: VerdictResult, decisionThreshold: number, still = false): VerdictWire {
+  const words = plainVerdict({ ...v, decisionThreshold, still });
   return {
     verdict: v.verdict,
     why: v.why,
     headline: words.headline,
     explanation: words.explanation,
+    threshold: decisionThreshold,
     reason: v.reason,
     pFake: v.pFake,
     epistemic: v.uncertainty?.epistemic ?? null,

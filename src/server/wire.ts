@@ -49,6 +49,8 @@ export const VerdictWire = Type.Object({
   /** The verdict in words (src/report/plain-language.ts). */
   headline: Type.Optional(Type.String()),
   explanation: Type.Optional(Type.String()),
+  /** The policy's decision threshold on p(fake) (the page draws it on the timeline). */
+  threshold: Type.Optional(Type.Number()),
   reason: Type.String(),
   pFake: Nullable(Type.Number()),
   epistemic: Nullable(Type.Number()),
@@ -90,7 +92,7 @@ export const AnalysisInfo = Type.Object({
   alerts: Type.Integer(),
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
   verdict: Type.Union([VerdictWire, Type.Null()]),
-  media: Type.Union([Type.Object({ width: Type.Integer(), height: Type.Integer(), fps: Nullable(Type.Number()), durationMs: Nullable(Type.Number()) }), Type.Null()]),
+  media: Type.Union([Type.Object({ width: Type.Integer(), height: Type.Integer(), fps: Nullable(Type.Number()), durationMs: Nullable(Type.Number()), still: Type.Optional(Type.Boolean()) }), Type.Null()]),
   live: Type.Boolean(),
 });
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Sharp } from 'sharp';
 import sharp from 'sharp';
 
 /**
@@ -44,9 +45,21 @@ export function sceneSvg(width: number, height: number, faces: readonly FacePlac
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${background}"/>${faces.map(faceSvg).join('')}</svg>`;
 }
 
-/** A still image of the scene; the format follows the file extension (jpg, png, webp). */
-export async function makeFaceImage(path: string, width: number, height: number, faces: readonly FacePlacement[]): Promise<string> {
+/**
+ * How the picture is treated after drawing. With the shipped blind detector, `plain` reads as
+ * genuine, `saturated` (colours pushed 2.5×) as manipulated and `blurred` as too close to call —
+ * measured, not promised: tests that need a verdict check it rather than assume it.
+ */
+export type Look = 'plain' | 'saturated' | 'blurred';
+
+function scene(width: number, height: number, faces: readonly FacePlacement[], look: Look): Sharp {
   const img = sharp(Buffer.from(sceneSvg(width, height, faces)));
+  return look === 'saturated' ? img.modulate({ saturation: 2.5 }) : look === 'blurred' ? img.blur(3) : img;
+}
+
+/** A still image of the scene; the format follows the file extension (jpg, png, webp). */
+export async function makeFaceImage(path: string, width: number, height: number, faces: readonly FacePlacement[], look: Look = 'plain'): Promise<string> {
+  const img = scene(width, height, faces, look);
   const ext = path.split('.').pop()?.toLowerCase();
   await (ext === 'png' ? img.png() : ext === 'webp' ? img.webp({ quality: 90 }) : img.jpeg({ quality: 92 })).toFile(path);
   return path;
@@ -59,6 +72,7 @@ export interface FaceClipSpec {
   readonly frames: number;
   /** Where the face(s) are on frame i. */
   readonly at: (i: number) => readonly FacePlacement[];
+  readonly look?: Look;
 }
 
 /** An H.264 mp4 of drawn faces, frame by frame. */
@@ -67,7 +81,8 @@ export async function makeFaceClip(path: string, spec: FaceClipSpec): Promise<st
   await mkdir(tmp, { recursive: true });
   try {
     for (let i = 0; i < spec.frames; i++) {
-      await sharp(Buffer.from(sceneSvg(spec.width, spec.height, spec.at(i)))).png({ compressionLevel: 1 }).toFile(join(tmp, `${String(i).padStart(5, '0')}.png`));
+      await scene(spec.width, spec.height, spec.at(i), spec.look ?? 'plain')
+        .png({ compressionLevel: 1 }).toFile(join(tmp, `${String(i).padStart(5, '0')}.png`));
     }
     await run('ffmpeg', ['-v', 'error', '-y', '-framerate', String(spec.fps ?? 25), '-i', join(tmp, '%05d.png'), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
   } finally {

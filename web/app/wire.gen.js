@@ -162,6 +162,9 @@ export const SCHEMAS = {
            "explanation": {
             "type": "string"
            },
+           "threshold": {
+            "type": "number"
+           },
            "reason": {
             "type": "string"
            },
@@ -231,6 +234,9 @@ export const SCHEMAS = {
               "type": "null"
              }
             ]
+           },
+           "still": {
+            "type": "boolean"
            }
           }
          },
@@ -512,6 +518,9 @@ export const SCHEMAS = {
        },
        "explanation": {
         "type": "string"
+       },
+       "threshold": {
+        "type": "number"
        },
        "reason": {
         "type": "string"
@@ -898,6 +907,9 @@ export const SCHEMAS = {
            "explanation": {
             "type": "string"
            },
+           "threshold": {
+            "type": "number"
+           },
            "reason": {
             "type": "string"
            },
@@ -967,6 +979,9 @@ export const SCHEMAS = {
               "type": "null"
              }
             ]
+           },
+           "still": {
+            "type": "boolean"
            }
           }
          },
@@ -1212,6 +1227,9 @@ export const SCHEMAS = {
            "explanation": {
             "type": "string"
            },
+           "threshold": {
+            "type": "number"
+           },
            "reason": {
             "type": "string"
            },
@@ -1281,6 +1299,9 @@ export const SCHEMAS = {
               "type": "null"
              }
             ]
+           },
+           "still": {
+            "type": "boolean"
            }
           }
          },
@@ -1482,6 +1503,9 @@ export const SCHEMAS = {
        "explanation": {
         "type": "string"
        },
+       "threshold": {
+        "type": "number"
+       },
        "reason": {
         "type": "string"
        },
@@ -1551,6 +1575,9 @@ export const SCHEMAS = {
           "type": "null"
          }
         ]
+       },
+       "still": {
+        "type": "boolean"
        }
       }
      },

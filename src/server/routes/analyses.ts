@@ -35,6 +35,16 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
   const { config, manager, store } = deps;
   const limits = config.server.upload;
 
+  /** The report of an analysis: the live snapshot while it runs, else the stored one. */
+  const readReport = (id: string): Report => {
+    found(manager.get(id), id);
+    const live = manager.live(id);
+    if (live) return liveSnapshot(live) as Report;
+    const r = store.reportPath(id);
+    if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${id} has no report yet`);
+    return JSON.parse(readFileSync(r.path, 'utf8')) as Report;
+  };
+
   app.post<{ Querystring: { detectors?: string } }>(
     '/api/analyses/upload',
     {
@@ -92,18 +102,16 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
   });
 
   app.get<{ Params: { id: string } }>(
+    '/api/analyses/:id/summary',
+    { schema: { summary: 'The report for people as data (src/report/human-report.ts): verdict in words, faces, moments, regions, detectors', params: IdParams, response: { 404: ErrorBody } } },
+    async (req) => humanReport(readReport(req.params.id)),
+  );
+
+  app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report.html',
     { schema: { summary: 'The printable report for people (self-contained HTML: verdict in words, faces, moments, regions, detectors)', params: IdParams, response: { 404: ErrorBody } } },
     async (req, reply) => {
-      found(manager.get(req.params.id), req.params.id);
-      const live = manager.live(req.params.id);
-      let report: Report;
-      if (live) report = liveSnapshot(live) as Report;
-      else {
-        const r = store.reportPath(req.params.id);
-        if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no report yet`);
-        report = JSON.parse(readFileSync(r.path, 'utf8')) as Report;
-      }
+      const report = readReport(req.params.id);
       const html = renderHtmlReport(humanReport(report), report, store.thumbnails(req.params.id) as Thumbnail[]);
       return reply
         .header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
