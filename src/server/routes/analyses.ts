@@ -109,7 +109,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report.html',
-    { schema: { summary: 'The printable report for people (self-contained HTML: verdict in words, faces, moments, regions, detectors)', params: IdParams, response: { 404: ErrorBody } } },
+    { schema: { summary: 'The printable report for people (self-contained HTML: verdict in words, faces, moments, regions, detectors)', params: IdParams, produces: ['text/html'], response: { 404: ErrorBody } } },
     async (req, reply) => {
       const report = readReport(req.params.id);
       const html = renderHtmlReport(humanReport(report), report, store.thumbnails(req.params.id) as Thumbnail[]);
@@ -122,7 +122,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report',
-    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams } },
+    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams, response: { 404: ErrorBody } } },
     async (req, reply) => {
       found(manager.get(req.params.id), req.params.id);
       const live = manager.live(req.params.id);
@@ -137,7 +137,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/analyses/:id/frames', { schema: { summary: 'Frame results as NDJSON, one line per analysed frame', params: IdParams } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/analyses/:id/frames', { schema: { summary: 'Frame results as NDJSON, one line per analysed frame', params: IdParams, produces: ['application/x-ndjson'], response: { 404: ErrorBody } } }, async (req, reply) => {
     found(manager.get(req.params.id), req.params.id);
     const p = store.framesPath(req.params.id);
     if (!p) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no frames`);
