@@ -42,7 +42,7 @@ export class OpenApiCollector {
         ...Object.entries(((s.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', schema })),
       ];
       const isPublic = PUBLIC_API.has(r.url);
-      const declared = (s.response as Record<string, unknown> | undefined) ?? {};
+      const declared = { ...((s.response as Record<string, unknown> | undefined) ?? {}), ...((s.documents as Record<string, unknown> | undefined) ?? {}) };
       const okCodes = Object.keys(declared).filter((c) => c.startsWith('2'));
       const produces = (s.produces as string[] | undefined) ?? ['application/json'];
       const all: Record<string, unknown> = {
@@ -89,5 +89,7 @@ declare module 'fastify' {
     consumes?: string[];
     /** Content types of the success response when it is not (only) JSON. */
     produces?: string[];
+    /** Response schemas for the document only (not used to serialize: e.g. a report streamed from disk). */
+    documents?: Record<string, unknown>;
   }
 }

@@ -49,6 +49,8 @@ describe('OpenAPI document', () => {
   it('lists the statuses of the report routes and their content types', () => {
     const report = doc.paths['/api/analyses/{id}/report']!.get!;
     expect(Object.keys(report.responses).sort()).toEqual(['200', '401', '404', '500']);
+    expect(report.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Report' });
+    expect(doc.components.schemas.Report).toMatchObject({ type: 'object', required: expect.arrayContaining(['schemaVersion', 'summary', 'tracks', 'frames']) });
     expect(Object.keys(doc.paths['/api/analyses/{id}/report.html']!.get!.responses['200']!.content!)).toEqual(['text/html']);
     expect(Object.keys(doc.paths['/api/analyses/{id}/frames']!.get!.responses['200']!.content!)).toEqual(['application/x-ndjson']);
     expect(Object.keys(doc.paths['/api/metrics']!.get!.responses['200']!.content!)).toEqual(['text/plain']);

@@ -122,7 +122,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report',
-    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams, response: { 404: ErrorBody } } },
+    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams, response: { 404: ErrorBody }, documents: { 200: { $ref: '#/components/schemas/Report' } } } },
     async (req, reply) => {
       found(manager.get(req.params.id), req.params.id);
       const live = manager.live(req.params.id);

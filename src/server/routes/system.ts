@@ -4,6 +4,7 @@ import { VERSION } from '../../version.js';
 import type { AnalysisManager } from '../analyses.js';
 import type { Metrics } from '../metrics.js';
 import type { OpenApiCollector } from '../openapi.js';
+import { ReportDoc } from '../report-doc.js';
 import * as wire from '../wire.js';
 
 /** Health, Prometheus metrics, the OpenAPI document and the config schema. */
@@ -20,6 +21,7 @@ export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisMana
       ServerMsg: wire.ServerMsg,
       ClientMsg: wire.ClientMsg,
       ErrorBody: wire.ErrorBody,
+      Report: ReportDoc,
     }),
   );
 }
