@@ -284,7 +284,7 @@ export class LiveAnalysis {
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);
-    metrics.fps.set({ analysis: this.info.id }, 0);
+    metrics.forgetAnalysis(this.info.id);
     for (const c of this.clients) c.close(CLOSE.finished, `analysis ${status}`);
     this.clients.clear();
     this.resolveDone();

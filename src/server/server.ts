@@ -97,6 +97,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
       await manager.close();
       webhooks.close();
       store.close();
+      metrics.close();
       await http.close();
     },
   };
