@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { FakescopeError } from '../errors.js';
 
 export const USAGE = `Usage:
-  fakescope analyze <file|url> [options]   analyse a video file or stream, frame by frame
+  fakescope analyze <file|url> [options]   analyse a video file, a photo (JPEG, PNG, WebP) or a stream
   fakescope serve [options]                live server: uploads, streams, WebSocket feed, web page
 
 Options for analyze:
