@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Observable } from 'rxjs';
-import { finalize, share, tap } from 'rxjs';
+import { finalize, map, share, tap } from 'rxjs';
 import type { Config } from './config.js';
 import type { Detector } from './detectors/contract.js';
 import type { FaceDetector } from './detectors/face/face-detector.js';
@@ -20,7 +20,7 @@ import type { ReconnectPolicy, SourceGap } from './ingest/reconnect.js';
 import { withReconnect } from './ingest/reconnect.js';
 import type { AnalyzedFrame } from './pipeline/analyze.js';
 import { analyzeSource } from './pipeline/analyze.js';
-import { DetectorStage } from './pipeline/detector-stage.js';
+import { DetectorStage, appliesToStills } from './pipeline/detector-stage.js';
 import { FaceStage } from './pipeline/face-stage.js';
 import type { PolicyInfo } from './pipeline/calibration-files.js';
 import { loadAttribution, loadPolicy } from './pipeline/calibration-files.js';
@@ -139,10 +139,12 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     });
     live.add(detectors);
     const faceStage = new FaceStage(faceDetector as FaceDetector, { ...config.faces, tracker: config.faces.tracker });
-    const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize);
+    const still = source.info.still;
+    const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize, { still });
     const names = detectors.map((d) => d.name);
     const policy = options.detectors ? loadPolicy(config, PACKAGE_ROOT, names) : defaultPolicy;
-    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution, config.server.alerts);
+    const notApplicable = new Set(still ? detectors.filter((d) => !appliesToStills(d.family)).map((d) => d.name) : []);
+    const builder = new ReportBuilder(names, options.keepFrames ?? true, attribution, policy, notApplicable, config.server.alerts);
     const startedAt = new Date();
     const t0 = performance.now();
     let resolveReport: (r: Report) => void = () => undefined;
@@ -185,8 +187,9 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
       );
     };
     const results = analyzeSource(source, faceStage, detectorStage).pipe(
+      // Every consumer (overlays, NDJSON, the feed) sees the frame with its faces' track verdicts.
+      map((r) => ({ ...r, result: builder.add(r.result) })),
       tap({
-        next: (r) => builder.add(r.result),
         error: (e) => {
           finished = true;
           rejectReport(e);

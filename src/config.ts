@@ -15,6 +15,17 @@ const Tracker = Type.Object(
     maxMissMs: Type.Number({ minimum: 0, default: 1000, description: 'A face unseen for this long ends its track.' }),
     velocitySmoothing: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Smoothing of the track velocity estimate.' }),
     predictedScoreDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.9, description: 'Score multiplier per frame while a track is only predicted.' }),
+    maxCentreDistance: Type.Number({
+      minimum: 0,
+      default: 1.5,
+      description: 'A detection of similar size whose centre is within this many box sizes of where a track is predicted or was last seen matches it without overlap (fast or small faces).',
+    }),
+    duplicateIou: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.5,
+      description: 'A detection left unmatched that overlaps a track by more than this IoU is the same face seen twice and starts no new track.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

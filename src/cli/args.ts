@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { FakescopeError } from '../errors.js';
 
 export const USAGE = `Usage:
-  fakescope analyze <file|url> [options]   analyse a video file or stream, frame by frame
+  fakescope analyze <file|url> [options]   analyse a video file, a photo (JPEG, PNG, WebP) or a stream
   fakescope serve [options]                live server: uploads, streams, WebSocket feed, web page
 
 Options for analyze:
   --out <file>          write the JSON report (schema: docs/report-schema.md)
+  --html <file>         write the printable report for people (verdict in words, faces, moments, regions)
   --ndjson <file>       write one JSON line per analysed frame as it is produced
   --fps <n>             analysis frame rate (default: every frame)
   --width <px>          analysis width (default 640)
@@ -15,6 +16,7 @@ Options for analyze:
   --overlays <dir>      write overlay images (faces, scores, heat maps) as JPEG into <dir>
   --overlay-every <n>   one overlay every n analysed frames (default 25)
   --no-frames           leave per-frame results out of the JSON report
+  --json                print the summary as one JSON object on stdout (for scripts)
   --quiet               no progress bar and no summary
 
 Options for eval <dataset> (docs/evaluation.md; dataset = folder with manifest.tsv or real/ and fake/<method>/):
@@ -43,6 +45,7 @@ export interface AnalyzeArgs {
   readonly command: 'analyze';
   readonly input: string;
   readonly out?: string;
+  readonly html?: string;
   readonly ndjson?: string;
   readonly fps?: number;
   readonly width?: number;
@@ -52,6 +55,8 @@ export interface AnalyzeArgs {
   readonly overlayEvery: number;
   readonly frames: boolean;
   readonly quiet: boolean;
+  /** Print the summary as JSON on stdout instead of text. */
+  readonly json: boolean;
 }
 
 export interface ServeArgs {
@@ -104,6 +109,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       allowPositionals: true,
       options: {
         out: { type: 'string' },
+        html: { type: 'string' },
         ndjson: { type: 'string' },
         fps: { type: 'string' },
         width: { type: 'string' },
@@ -121,6 +127,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'target-accuracy': { type: 'string' },
         'no-frames': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -174,6 +181,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     command: 'analyze',
     input: rest[0] as string,
     ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values.html !== undefined ? { html: values.html } : {}),
     ...(values.ndjson !== undefined ? { ndjson: values.ndjson } : {}),
     ...(values.fps !== undefined ? { fps: positiveNumber('fps', values.fps) } : {}),
     ...(width !== undefined ? { width } : {}),
@@ -183,6 +191,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     overlayEvery,
     frames: !values['no-frames'],
     quiet: values.quiet,
+    json: values.json,
   };
 }
 

@@ -9,9 +9,10 @@ import type { Report } from '../pipeline/report.js';
 import { VERSION } from '../version.js';
 import type { AnalyzeArgs } from './args.js';
 import { USAGE, parseCliArgs } from './args.js';
-import { serve } from '../server/serve-command.js';
-import { calibrate } from './calibrate-command.js';
-import { evaluate } from './eval-command.js';
+import { painter, wantsColour } from './colour.js';
+import { writeHtmlReport } from './html-output.js';
+import { jsonSummary } from './json-summary.js';
+import { ThumbnailKeeper } from '../report/thumbnail-keeper.js';
 import { NdjsonWriter, writeJsonAtomic } from './output.js';
 import { OverlayWriter } from './overlays.js';
 import { Progress } from './progress.js';
@@ -28,9 +29,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`fakescope ${VERSION}\n`);
     return 0;
   }
-  if (args.command === 'serve') return serve(args);
-  if (args.command === 'eval') return evaluate(args);
-  if (args.command === 'calibrate') return calibrate(args);
+  // Loaded on demand: `analyze` should not pay for the server's and the toolkit's imports.
+  if (args.command === 'serve') return (await import('../server/serve-command.js')).serve(args);
+  if (args.command === 'eval') return (await import('./eval-command.js')).evaluate(args);
+  if (args.command === 'calibrate') return (await import('./calibrate-command.js')).calibrate(args);
   return analyze(args);
 }
 
@@ -43,6 +45,9 @@ function loadConfig(args: AnalyzeArgs): Config {
 }
 
 async function analyze(args: AnalyzeArgs): Promise<number> {
+  // The line is up before the slow part (models, ffprobe), so a terminal never sits silent.
+  const progress = new Progress(process.stderr, 'analysing');
+  if (!args.quiet) progress.status('fakescope: loading models…');
   const config = loadConfig(args);
   const app = buildApp(config, builtinRegistry());
   let ndjson: NdjsonWriter | null = null;
@@ -62,13 +67,15 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
     const { info } = analysis.source;
     const fps = config.analysis.fps ?? info.fps;
     const total = info.durationMs && fps ? Math.max(1, Math.round((info.durationMs / 1000) * fps)) : info.frameCount;
-    const progress = new Progress(process.stderr, analysis.source.live ? null : total, 'analysing');
+    progress.begin(analysis.source.live ? null : total);
     if (args.ndjson) ndjson = new NdjsonWriter(args.ndjson);
     const overlays = args.overlays ? new OverlayWriter(args.overlays, args.overlayEvery) : null;
+    const thumbnails = args.html ? new ThumbnailKeeper(analysis.policy.weights ?? {}) : null;
     subscription = analysis.results.subscribe({
       next: ({ frame, result }) => {
         ndjson?.write(result);
         overlays?.add(frame, result);
+        thumbnails?.add(frame, result);
         if (!args.quiet) progress.tick(`faces ${result.faces.length}`);
       },
       error: () => undefined, // surfaces through analysis.report
@@ -95,13 +102,16 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
       await overlays?.flush();
     }
     if (args.out) writeJsonAtomic(args.out, report);
-    if (!args.quiet) process.stdout.write(`${formatSummary(report)}\n`);
+    if (args.html && thumbnails) await writeHtmlReport(args.html, report, thumbnails);
+    if (args.json) process.stdout.write(`${JSON.stringify(jsonSummary(report, args.out ?? null))}\n`);
+    else if (!args.quiet) process.stdout.write(`${formatSummary(report, painter(wantsColour(process.stdout.isTTY, process.env)))}\n`);
     if (interrupted) {
       process.stderr.write(`fakescope: interrupted after ${report.summary.frames} frames${args.out ? `; partial report in ${args.out}` : ''}\n`);
       return 130;
     }
     return 0;
   } finally {
+    progress.end();
     ndjson?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

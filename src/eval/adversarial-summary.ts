@@ -48,6 +48,7 @@ export function summarizeAdversarial(setup: AdversarialSetup, crops: readonly At
     clips: new Set(crops.map((c) => c.file)).size,
     meanPFakeBefore: mean(crops.map((c) => c.before.pFake)),
     meanPFakeAfter: mean(crops.map((c) => c.after.pFake)),
+    detectedBefore: detectedBefore.length,
     flipRate: detectedBefore.length ? flipped.length / detectedBefore.length : null,
     meanEpistemicBefore: mean(crops.map((c) => c.before.epistemic)),
     meanEpistemicAfter: mean(crops.map((c) => c.after.epistemic)),

@@ -218,7 +218,27 @@ export function buildEvalReport(x: EvalInputs): EvalReport {
     robustness: [robustnessRow('none', 'the files as they are', x.clean, t), ...x.perturbed.map((p) => robustnessRow(p.name, p.description, p.results, t))],
     adversarial: x.adversarial,
     clips: [...x.clean, ...x.perturbed.flatMap((p) => p.results)],
-    notes: x.notes,
+    notes: [...sampleSizeNotes(binary), ...x.notes],
   };
+}
+
+/** Below this many clips of either label, a set cannot support conclusions and the report says so. */
+export const MIN_CLIPS_PER_LABEL = 30;
+
+/**
+ * A warning when the set is too small to conclude anything: the clip counts and how wide the
+ * fused AUC's bootstrap interval is (and the ±95 % half-width of an accuracy on that many clips).
+ * Pure.
+ */
+export function sampleSizeNotes(binary: EvalReport['binary']): string[] {
+  const m = binary.fused ?? Object.values(binary)[0];
+  if (!m) return [];
+  const smallest = Math.min(m.nReal, m.nFake);
+  if (smallest >= MIN_CLIPS_PER_LABEL) return [];
+  const n = m.nReal + m.nFake;
+  const auc = m.aucCi ? `the fused AUC's 95 % interval is ${(m.aucCi.hi - m.aucCi.lo).toFixed(2)} wide [${m.aucCi.lo.toFixed(2)}, ${m.aucCi.hi.toFixed(2)}]` : 'the AUC has no interval';
+  // Wilson-style worst case at p = 0.5: ±1.96·√(0.25/n).
+  const acc = n > 0 ? `an accuracy on ${n} clips is uncertain by about ±${(1.96 * Math.sqrt(0.25 / n)).toFixed(2)}` : 'no clip was answered';
+  return [`Small sample: ${m.nReal} real and ${m.nFake} fake clips (fewer than ${MIN_CLIPS_PER_LABEL} of each); ${auc}, and ${acc}. Do not draw conclusions from these numbers.`];
 }
 

@@ -20,7 +20,8 @@ export interface Dataset {
   readonly sha256: string;
 }
 
-const VIDEO = /\.(mp4|mkv|mov|webm|avi|m4v|ts|flv)$/i;
+/** Videos and still images (photos are analysed as still images, see src/ingest/media-checks.ts). */
+const VIDEO = /\.(mp4|mkv|mov|webm|avi|m4v|ts|flv|jpe?g|png|webp)$/i;
 
 export function loadDataset(root: string): Dataset {
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new FakescopeError('E_USAGE', `dataset folder not found: ${root}`);

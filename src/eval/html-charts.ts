@@ -110,15 +110,17 @@ export function robustnessFigure(rows: readonly RobustnessRow[]): string {
 }
 
 export function confusionFigure(a: AttributionMetrics): string {
-  const shade = a.confusion.map((row) => {
+  // Rows of methods absent from the set (no clip of that true method) would be all zeros: left out.
+  const present = a.confusion.map((row, i) => [row, i] as const).filter(([row]) => row.some((v) => v > 0));
+  const shade = present.map(([row]) => {
     const total = row.reduce((s, v) => s + v, 0);
-    return row.map((v) => (total > 0 ? v / total : null));
+    return row.map((v) => v / total);
   });
   const svg = heatGrid({
     label: 'Attribution confusion matrix',
-    rows: a.classes,
+    rows: present.map(([, i]) => a.classes[i] as string),
     cols: a.classes,
-    cells: a.confusion.map((row) => row.map((v) => String(v))),
+    cells: present.map(([row]) => row.map((v) => String(v))),
     shade,
     rowLabel: 'true method',
     colLabel: 'predicted',

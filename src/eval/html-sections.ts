@@ -178,9 +178,14 @@ export function adversarialSection(r: EvalReport): string {
     [textCell('mean p(fake)'), numCell(a.meanPFakeBefore), numCell(a.meanPFakeAfter)],
     [textCell('mean epistemic (nats)'), numCell(a.meanEpistemicBefore), numCell(a.meanEpistemicAfter)],
   ];
+  const shift = a.meanEpistemicBefore === null || a.meanEpistemicAfter === null ? null : a.meanEpistemicAfter - a.meanEpistemicBefore;
   const stats = `<div class="stats">${[
-    stat('flip rate', num(a.flipRate), `n = ${count(a.crops)} crops; fake → real`),
-    stat('epistemic rose', num(a.epistemicRoseFraction), `n = ${count(a.crops)} crops`),
+    stat('flip rate', num(a.flipRate), `n = ${count(a.detectedBefore)} crops called fake before the attack (of ${count(a.crops)} attacked); fake → real`),
+    stat(
+      'crops whose epistemic rose',
+      num(a.epistemicRoseFraction),
+      `n = ${count(a.crops)} crops; a rise can be tiny: the mean moved by ${shift === null ? DASH : `${shift >= 0 ? '+' : ''}${shift.toFixed(4)}`} nats`,
+    ),
   ].join('')}</div>`;
   return section('adversarial', 'A black-box attack on the face crops of fake clips: does it flip the detector, and does uncertainty notice?', `<div class="row"><div>${info}</div><div>${table(['', { label: 'before', num: true }, { label: 'after', num: true }], body)}</div></div>${stats}`);
 }

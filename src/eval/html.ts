@@ -95,7 +95,7 @@ const CSS = `
 :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#ffffff;--panel:#f9fafb;--accent:#2563eb}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1180px;margin:0 auto;padding:24px 28px 48px}
+main{max-width:1320px;margin:0 auto;padding:24px 28px 48px}
 h1{font-size:26px;margin:0 0 14px}
 h2{font-size:19px;margin:36px 0 6px;padding-top:8px;border-top:1px solid var(--line)}
 h3{font-size:15px;margin:20px 0 6px}
@@ -125,7 +125,7 @@ td.strong{font-weight:700}
 td.file{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;max-width:320px;word-break:break-all}
 td.error{color:#b91c1c;max-width:260px}
 tbody tr:nth-child(even) td:not([style]){background:#fcfcfd}
-.ci{color:var(--muted);font-size:12px}
+.ci{color:var(--muted);font-size:12px;display:block}
 .badge{display:inline-block;border-radius:9px;padding:0 8px;font-size:12px;font-weight:600}
 .badge.real{background:#dbeafe;color:#1e40af}
 .badge.fake{background:#fee2e2;color:#991b1b}

@@ -54,8 +54,24 @@ export interface PerturbOptions {
 // libx264 with yuv420p needs even sizes; on even input this crop is a no-op.
 const EVEN = 'crop=trunc(iw/2)*2:trunc(ih/2)*2';
 
-/** The ffmpeg arguments that write `p` of input stream `streamIndex` to `output`. */
-export function perturbArgs(ffInput: string, streamIndex: number, p: Perturbation, output: string, preset = 'veryfast'): string[] {
+/**
+ * JPEG quality scale (`-q:v`, 2 best … 31 worst) for a still, from the perturbation's H.264 CRF
+ * (18 … 51): a photo is recompressed as a JPEG, as photos are when they are shared.
+ */
+export function jpegQualityForCrf(crf: number): number {
+  return Math.max(2, Math.min(31, Math.round((crf - 10) / 1.5)));
+}
+
+/**
+ * The ffmpeg arguments that write `p` of input stream `streamIndex` to `output`: an H.264 mp4 for
+ * a video, one JPEG picture for a still image.
+ */
+export function perturbArgs(ffInput: string, streamIndex: number, p: Perturbation, output: string, preset = 'veryfast', still = false): string[] {
+  if (still) {
+    const chain = [p.filter, EVEN].filter((f): f is string => f !== null).join(',');
+    // prettier-ignore
+    return ['-v', 'error', '-nostdin', '-hide_banner', '-y', '-i', ffInput, '-map', `0:${streamIndex}`, '-vf', chain, '-frames:v', '1', '-q:v', String(jpegQualityForCrf(p.crf)), output];
+  }
   const chain = [p.filter, EVEN, 'format=yuv420p'].filter((f): f is string => f !== null).join(',');
   return [
     '-v', 'error', '-nostdin', '-hide_banner', '-y',
@@ -70,7 +86,7 @@ export function perturbArgs(ffInput: string, streamIndex: number, p: Perturbatio
 }
 
 /**
- * Writes `<outDir>/<input name>.<perturbation>.mp4` and returns its path. The input is probed
+ * Writes `<outDir>/<input name>.<perturbation>.mp4` (`.jpg` for a still image) and returns its path. The input is probed
  * first, so a missing or undecodable input fails with the same coded error as an analysis; an
  * ffmpeg failure is classified from its stderr and names the perturbation. A partial output is
  * removed. Aborting `signal` kills ffmpeg and rejects with E_STOPPED.
@@ -82,8 +98,9 @@ export async function perturbVideo(input: string, p: Perturbation, outDir: strin
   if (probed.kind.kind !== 'file') throw new FakescopeError('E_USAGE', `${probed.display}: perturbations need a local file`);
   await mkdir(outDir, { recursive: true });
   if (signal?.aborted) throw stopped();
-  const output = join(outDir, `${basename(input, extname(input))}.${p.name}.mp4`);
-  const proc = FfmpegProcess.start(opts.ffmpegPath ?? 'ffmpeg', perturbArgs(probed.ffmpegInput, probed.streamIndex, p, output, opts.preset));
+  const still = probed.info.still;
+  const output = join(outDir, `${basename(input, extname(input))}.${p.name}.${still ? 'jpg' : 'mp4'}`);
+  const proc = FfmpegProcess.start(opts.ffmpegPath ?? 'ffmpeg', perturbArgs(probed.ffmpegInput, probed.streamIndex, p, output, opts.preset, still));
   const onAbort = () => void proc.kill();
   signal?.addEventListener('abort', onAbort, { once: true });
   const exit = await proc.exited;

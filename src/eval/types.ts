@@ -143,7 +143,9 @@ export interface AdversarialReport {
   readonly clips: number;
   readonly meanPFakeBefore: number | null;
   readonly meanPFakeAfter: number | null;
-  /** Crops with p(fake) ≥ 0.5 before that are < 0.5 after. */
+  /** Crops the detector called fake (p ≥ 0.5) before the attack: the flip rate's denominator. */
+  readonly detectedBefore: number;
+  /** Of the `detectedBefore` crops, the share with p(fake) < 0.5 after the attack. */
   readonly flipRate: number | null;
   readonly meanEpistemicBefore: number | null;
   readonly meanEpistemicAfter: number | null;

@@ -36,6 +36,8 @@ export interface DecodePlan {
   readonly inputFormat?: string;
   /** `-format_whitelist`: the demuxers ffmpeg may use on this input. */
   readonly formatWhitelist?: readonly string[];
+  /** A still image: emit its one picture this many times (loop filter, 40 ms apart). */
+  readonly repeat?: number;
 }
 
 /** Input options that pin the demuxer (forced, or limited to a list). */
@@ -49,7 +51,8 @@ export const LOW_LATENCY_INPUT = ['-fflags', 'nobuffer', '-probesize', '500000',
 /** The argv after the ffmpeg program name, for one decode. */
 export function decodeArgs(plan: DecodePlan): string[] {
   const filters: string[] = [];
-  if (plan.fps !== undefined) filters.push(`fps=${plan.fps}`);
+  if (plan.repeat !== undefined && plan.repeat > 1) filters.push(`loop=loop=${plan.repeat - 1}:size=1:start=0`);
+  else if (plan.fps !== undefined) filters.push(`fps=${plan.fps}`);
   filters.push(`scale=${plan.width}:${plan.height}`);
   if (plan.timestamps !== false) filters.push(`${SHOWINFO_NAME}=checksum=0`);
   return [

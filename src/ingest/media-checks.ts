@@ -16,8 +16,11 @@ export interface CheckedMedia {
   readonly streamDurationMs: number | null;
 }
 
-// Demuxers that yield one still picture (png_pipe, jpeg_pipe, image2...) or text art (tty).
+// Demuxers that yield one still picture (png_pipe, jpeg_pipe, webp_pipe, image2...).
 const STILL_IMAGE_FORMAT = /^(?:image2|.*_pipe)$/;
+
+/** Pictures above this many pixels are refused before decoding (8K × 8K; a frame is w·h·3 bytes). */
+export const MAX_PIXELS = 8192 * 8192;
 
 /** MediaInfo for an input that has a decodable video stream, or a refusal. */
 export function checkProbe(facts: ProbeFacts, input: string): CheckedMedia {
@@ -30,11 +33,15 @@ export function checkProbe(facts: ProbeFacts, input: string): CheckedMedia {
     const has = kinds.length > 0 ? ` (it has ${kinds.join(', ')} only)` : '';
     throw new FakescopeError('E_INPUT_NOT_VIDEO', `${input}: has no video stream${has}`);
   }
-  if (STILL_IMAGE_FORMAT.test(facts.formatName) && (v.frameCount ?? 1) <= 1) {
-    throw new FakescopeError('E_INPUT_NOT_VIDEO', `${input}: is a still image (${v.codec}), not a video`);
-  }
+  const still = STILL_IMAGE_FORMAT.test(facts.formatName) && (v.frameCount ?? 1) <= 1;
   if (v.width <= 0 || v.height <= 0) {
+    // ffprobe reports 0×0 for a picture it cannot size: corrupt, not an image at all (a text
+    // file named .jpg), or larger than ffmpeg accepts (it refuses e.g. a 30000×30000 PNG).
+    if (still) throw new FakescopeError('E_INPUT_CORRUPT', `${input}: is not a readable image (${v.codec}: no picture size; corrupt, not an image, or too large)`);
     throw new FakescopeError('E_INPUT_CORRUPT', `${input}: video stream has no frame size (${v.codec})`);
+  }
+  if (v.width * v.height > MAX_PIXELS) {
+    throw new FakescopeError('E_INPUT_REFUSED', `${input}: ${v.width}×${v.height} px is larger than the ${Math.round(MAX_PIXELS / 1e6)}-megapixel limit`);
   }
   if (v.frameCount === 0) {
     throw new FakescopeError('E_INPUT_EMPTY', `${input}: video stream has no frames`);
@@ -43,7 +50,7 @@ export function checkProbe(facts: ProbeFacts, input: string): CheckedMedia {
   return {
     streamIndex: index,
     streamDurationMs: streamDurationMs ?? facts.durationMs,
-    info: { ...video, durationMs: facts.durationMs, hasAudio: facts.hasAudio, formatName: facts.formatName },
+    info: { ...video, durationMs: still ? null : facts.durationMs, hasAudio: facts.hasAudio, formatName: facts.formatName, still },
   };
 }
 

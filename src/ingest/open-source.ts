@@ -28,7 +28,8 @@ export async function openSource(input: string, opts: SourceOptions): Promise<Vi
     streamIndex: live ? null : probed.streamIndex,
     width,
     height,
-    ...(o.fps !== undefined ? { fps: o.fps } : {}),
+    // A still has no frame rate to resample: it is repeated instead (see `stillPresentations`).
+    ...(info.still ? { repeat: o.stillPresentations } : o.fps !== undefined ? { fps: o.fps } : {}),
     realtime: live && kind.kind === 'file' && !isHlsPlaylist(kind),
     lowLatency: live && kind.kind !== 'file' && !isHlsPlaylist(kind),
   });
@@ -41,7 +42,7 @@ export async function openSource(input: string, opts: SourceOptions): Promise<Vi
     height,
     policy: live ? { kind: 'live' as const, slots: o.liveSlots } : { kind: 'file' as const, readAhead: o.readAhead },
     stallTimeoutMs: o.stallTimeoutMs,
-    frameIntervalMs: 1000 / (o.fps ?? info.fps ?? 25),
+    frameIntervalMs: info.still ? 40 : 1000 / (o.fps ?? info.fps ?? 25),
     expectedDurationMs: live ? null : trustedDurationMs(info.formatName, probed.streamDurationMs),
     input: probed.display,
     ffmpegInput: probed.ffmpegInput,

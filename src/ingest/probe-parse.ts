@@ -17,7 +17,7 @@ export interface ProbeFacts {
 }
 
 /** The chosen video stream: MediaInfo's stream fields plus its index and own duration. */
-export type VideoFacts = Omit<MediaInfo, 'formatName' | 'hasAudio' | 'durationMs'> & {
+export type VideoFacts = Omit<MediaInfo, 'formatName' | 'hasAudio' | 'durationMs' | 'still'> & {
   readonly index: number;
   /** The video stream's duration; the format's can be longer (a longer audio track). */
   readonly streamDurationMs: number | null;

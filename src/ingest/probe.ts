@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { FakescopeError } from '../errors.js';
+import { FakescopeError, isFakescopeError } from '../errors.js';
 import { classifyFailure } from './ffmpeg-errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
 import type { InputKind } from './input-policy.js';
@@ -62,11 +62,21 @@ export async function probeInput(input: string, opts: ProbeOptions = {}): Promis
   } catch (e) {
     throw new FakescopeError('E_FFMPEG_FAILED', `${display}: ffprobe printed unreadable output`, { cause: e });
   }
-  const facts = parseProbeOutput(json);
-  if (guard.formats && !formatAllowed(facts.formatName, guard.formats)) {
-    throw new FakescopeError('E_INPUT_NOT_VIDEO', `${display}: ${facts.formatName} media is not accepted here`);
+  let checked;
+  try {
+    const facts = parseProbeOutput(json);
+    if (guard.formats && !formatAllowed(facts.formatName, guard.formats)) {
+      throw new FakescopeError('E_INPUT_NOT_VIDEO', `${display}: ${facts.formatName} media is not accepted here`);
+    }
+    checked = checkProbe(facts, display);
+  } catch (e) {
+    // ffprobe "reads" a text file named .jpg as a 0×0 JPEG: say what it is.
+    if (isFakescopeError(e) && e.code === 'E_INPUT_CORRUPT' && absolute !== undefined && (await startsWithText(absolute))) {
+      throw new FakescopeError('E_INPUT_NOT_VIDEO', `${display}: is a text file, not an image or a video`);
+    }
+    throw e;
   }
-  return { ...checkProbe(facts, display), kind, ffmpegInput: ffInput, display };
+  return { ...checked, kind, ffmpegInput: ffInput, display };
 }
 
 /** ffmpeg's rule for `-format_whitelist`: any of the demuxer's comma-separated names is listed. */

@@ -26,7 +26,9 @@ export function resolveSourceOptions(opts: SourceOptions): ResolvedSourceOptions
     ffprobePath: opts.ffprobePath ?? 'ffprobe',
     probeTimeoutMs: opts.probeTimeoutMs ?? 15_000,
     stallTimeoutMs: opts.stallTimeoutMs ?? 20_000,
+    stillPresentations: opts.stillPresentations ?? 16,
   };
+  integer('stillPresentations', resolved.stillPresentations, 1);
   integer('liveSlots', resolved.liveSlots, 1);
   integer('readAhead', resolved.readAhead, 1);
   integer('probeTimeoutMs', resolved.probeTimeoutMs, 1);

@@ -27,6 +27,11 @@ export interface MediaInfo {
   /** r_frame_rate and avg_frame_rate disagree: frame spacing is not constant. */
   variableFrameRate: boolean;
   formatName: string;
+  /**
+   * A still image (JPEG, PNG, WebP, … read by an image demuxer): decoded as `stillPresentations`
+   * copies of the one picture, see `SourceOptions`.
+   */
+  still: boolean;
 }
 
 /**
@@ -67,6 +72,12 @@ export interface SourceOptions {
   ffprobePath?: string;
   /** Default 15000. */
   probeTimeoutMs?: number;
+  /**
+   * A still image is handed to the pipeline this many times (frames 0…n−1, 40 ms apart): each
+   * copy gets fresh Monte Carlo noise (detectors seed it by frame seq), so a photo gets as many
+   * samples as a video window. Default 16.
+   */
+  stillPresentations?: number;
   /** No frame from ffmpeg for this long while we want one -> E_INPUT_UNREACHABLE (default 20000). */
   stallTimeoutMs?: number;
   /** Narrower rules for untrusted input (see InputGuard). */

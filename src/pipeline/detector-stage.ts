@@ -7,15 +7,31 @@ import type { TrackedFace } from './face.js';
  * Secondary stage: runs every detector on the tracked faces of a frame. Faces smaller than
  * `minFaceSize` are skipped (their results say so). Detectors run concurrently — ONNX Runtime
  * executes off the JS thread — and a detector that throws on a frame yields an `insufficient`
- * output with the reason instead of stopping the analysis.
+ * output with the reason instead of stopping the analysis. On a still image, detectors that need
+ * time (any family but `blind`: the pulse, motion) do not run; their outputs are `skipped` with
+ * the reason `NOT_APPLICABLE_TO_STILLS`.
  */
+export const NOT_APPLICABLE_TO_STILLS = 'not applicable to a still image';
+
+/** Whether a detector family can say anything about a single picture. */
+export function appliesToStills(family: Detector['family']): boolean {
+  return family === 'blind';
+}
+
 export class DetectorStage {
   private errors = 0;
 
+  private readonly detectors: readonly Detector[];
+  private readonly notApplicable: readonly Detector[];
+
   constructor(
-    private readonly detectors: readonly Detector[],
+    detectors: readonly Detector[],
     private readonly minFaceSize: number,
-  ) {}
+    options: { readonly still?: boolean } = {},
+  ) {
+    this.detectors = options.still ? detectors.filter((d) => appliesToStills(d.family)) : detectors;
+    this.notApplicable = options.still ? detectors.filter((d) => !appliesToStills(d.family)) : [];
+  }
 
   get errorCount(): number {
     return this.errors;
@@ -27,7 +43,8 @@ export class DetectorStage {
     ended: readonly number[],
   ): Promise<Map<number, Record<string, DetectorOutput>>> {
     for (const id of ended) for (const d of this.detectors) d.endTrack(id);
-    const out = new Map<number, Record<string, DetectorOutput>>(faces.map((f) => [f.trackId, {}]));
+    const skipped: DetectorOutput = { state: 'skipped', pFake: null, uncertainty: null, reason: NOT_APPLICABLE_TO_STILLS };
+    const out = new Map<number, Record<string, DetectorOutput>>(faces.map((f) => [f.trackId, Object.fromEntries(this.notApplicable.map((d) => [d.name, skipped]))]));
     if (this.detectors.length === 0) return out;
     const eligible = faces.filter((f) => Math.min(f.box.w, f.box.h) >= this.minFaceSize);
     for (const f of faces) {

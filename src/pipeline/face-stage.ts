@@ -77,11 +77,13 @@ export class FaceStage {
     // Refine small faces (fresh or tracked) on a crop around them: better landmarks and recall.
     const previous = this.tracker.peek();
     const targets = [...found.filter((d) => small(d.box)).map((d) => d.box), ...previous.filter(small)];
-    const refined: FaceDetection[] = [];
+    // Two crops can hold the same face (a fresh detection and the track's predicted box, apart
+    // when the head moves fast): merged, or one face would become two detections and two tracks.
+    let refined: FaceDetection[] = [];
     for (const box of dedupeBoxes(targets)) {
       calls++;
       const hits = await this.detector.detect(frame, cropAround(box, 3), this.config.minScore);
-      refined.push(...hits);
+      refined = mergeDetections(refined, hits);
     }
     return { detections: mergeDetections(refined, found), calls };
   }

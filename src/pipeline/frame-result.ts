@@ -1,5 +1,17 @@
 import type { DetectorOutput } from '../detectors/contract.js';
 import type { Box, FaceLandmarks } from './geometry.js';
+import type { Verdict, VerdictWhy } from './verdict.js';
+
+/**
+ * The face's track verdict so far: its detectors fused under the verdict policy and pooled over
+ * the track's face-frames up to this one. On a track's last frame it equals the track's verdict in
+ * the report, so overlays, the page and the summary all show one number per face.
+ */
+export interface FaceVerdict {
+  readonly verdict: Verdict;
+  readonly why: VerdictWhy;
+  readonly pFake: number | null;
+}
 
 /** Everything fakescope says about one face on one frame. */
 export interface FaceResult {
@@ -10,6 +22,8 @@ export interface FaceResult {
   readonly source: 'detected' | 'predicted';
   /** Detector name → output. A face below the minimum size has no detector outputs. */
   readonly detectors: Readonly<Record<string, DetectorOutput>>;
+  /** Set by the report builder (see `FaceVerdict`); absent on results that did not pass through it. */
+  readonly verdict?: FaceVerdict;
 }
 
 /** One result per analysed frame, in frame order. */

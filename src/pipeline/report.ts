@@ -2,7 +2,7 @@ import type { DetectorOutput } from '../detectors/contract.js';
 import type { MediaInfo } from '../ingest/index.js';
 import type { AttributionModel, SourceEstimate } from './attribution.js';
 import { estimateSource } from './attribution.js';
-import type { FrameResult } from './frame-result.js';
+import type { FaceResult, FrameResult } from './frame-result.js';
 import type { SegmentFeatures } from './segment-features.js';
 import { SegmentAccumulator } from './segment-features.js';
 import type { UncertaintyStats } from './uncertainty.js';
@@ -11,6 +11,8 @@ import { TrackAlerts } from './alerts/track-alerts.js';
 import type { SpikeAlertEvent, SpikePolicy } from './alerts/types.js';
 import type { UncertainSegment, Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
 import { alertCoverage, clipVerdict, fusedVerdict, poolScore, reconcileWithAlerts } from './verdict.js';
+import type { PlainVerdict } from '../report/plain-language.js';
+import { plainVerdict } from '../report/plain-language.js';
 
 /**
  * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
@@ -31,9 +33,13 @@ export interface TrackSummary {
   readonly detectors: Readonly<Record<string, VideoScore>>;
   /** This face's fused score and three-way verdict, under the same policy as the summary. */
   readonly verdict: VerdictResult;
+  /** The verdict in words (src/report/plain-language.ts). */
+  readonly plain: PlainVerdict;
 }
 
 export interface DetectorSummary extends VideoScore {
+  /** False when the detector cannot judge this input at all (e.g. the pulse on a photo). */
+  readonly applicable: boolean;
   readonly okFrames: number;
   readonly insufficientFrames: number;
   /** Most frequent reasons for `insufficient`, with counts. */
@@ -45,8 +51,12 @@ export interface ReportSummary {
   /** Why, as a stable code (see `VerdictWhy`); `reason` says it with the numbers. */
   readonly why: VerdictWhy;
   readonly reason: string;
+  /** The verdict in words: headline, explanation, confidence, next steps (src/report/plain-language.ts). */
+  readonly plain: PlainVerdict;
   readonly pFake: number | null;
   readonly uncertainty: UncertaintyStats | null;
+  /** Face-frames behind the fused score (the fewest of the detectors that count in the fusion). */
+  readonly evidenceFrames: number;
   /** Population std of the detectors' p(fake): how much they disagree. */
   readonly disagreement: number | null;
   /** The face (track) the verdict is about: a clip is as fake as its most fake face; null without faces. */
@@ -122,10 +132,18 @@ export class ReportBuilder {
   private readonly segments: UncertainSegment[] = [];
   private readonly openSegments = new Map<number, SpikeAlertEvent>();
 
+  /**
+   * `policy`, when given, is the one each face's running track verdict is decided under (see
+   * `add`); the report's verdicts use the policy passed to `build`.
+   */
   constructor(
     private readonly detectorNames: readonly string[],
     private readonly keepFrames: boolean,
     private readonly attribution: AttributionModel | null = null,
+    private readonly policy: VerdictPolicy | null = null,
+    /** Detectors that cannot judge this input (see `DetectorSummary.applicable`). */
+    private readonly notApplicable: ReadonlySet<string> = new Set(),
+    /** Epistemic-spike alerts (the same figure as the verdict's) reconciled with the verdict; none without. */
     alertPolicy: SpikePolicy | null = null,
   ) {
     for (const n of detectorNames) this.reasons.set(n, new Map());
@@ -147,12 +165,34 @@ export class ReportBuilder {
     return [...this.segments, ...open];
   }
 
-  add(r: FrameResult): void {
+  /**
+   * Adds a frame; returns it with each face's track verdict so far (`FaceResult.verdict`) when
+   * the builder has a policy, and the frame as given otherwise. The returned frame is the one kept.
+   */
+  add(input: FrameResult): FrameResult {
+    this.accumulate(input);
+    const policy = this.policy;
+    const r = policy && input.faces.length ? { ...input, faces: input.faces.map((f) => this.withVerdict(f, policy)) } : input;
+    if (this.keepFrames) this.frames.push(r);
+    return r;
+  }
+
+  /** A track's verdict over its face-frames so far; null for a track never seen. */
+  trackVerdict(trackId: number, policy: VerdictPolicy): VerdictResult | null {
+    const t = this.tracks.get(trackId);
+    return t ? fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy) : null;
+  }
+
+  private withVerdict(f: FaceResult, policy: VerdictPolicy): FaceResult {
+    const v = this.trackVerdict(f.trackId, policy);
+    return v ? { ...f, verdict: { verdict: v.verdict, why: v.why, pFake: v.pFake } } : f;
+  }
+
+  private accumulate(r: FrameResult): void {
     this.frameCount++;
     this.lastPtsMs = Math.max(this.lastPtsMs, r.ptsMs);
     if (r.faces.length > 0) this.framesWithFaces++;
     this.maxFaces = Math.max(this.maxFaces, r.faces.length);
-    if (this.keepFrames) this.frames.push(r);
     this.segment.addFrame(r);
     if (this.alerts) for (const e of this.alerts.push(r)) this.onAlert(e);
     for (const f of r.faces) {
@@ -183,6 +223,22 @@ export class ReportBuilder {
     }
   }
 
+  private trackSummary(t: TrackAcc, policy: VerdictPolicy, words: (r: VerdictResult) => PlainVerdict): TrackSummary {
+    const verdict = this.trackVerdict(t.trackId, policy) as VerdictResult;
+    return {
+      trackId: t.trackId,
+      firstSeq: t.firstSeq,
+      lastSeq: t.lastSeq,
+      firstPtsMs: t.firstPtsMs,
+      lastPtsMs: t.lastPtsMs,
+      frames: t.frames,
+      detectedFrames: t.detectedFrames,
+      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, this.trackScore(t, n)])),
+      verdict,
+      plain: words(verdict),
+    };
+  }
+
   private trackScore(t: TrackAcc, name: string): VideoScore {
     const pool = t.pools.get(name);
     return pool ? poolScore(pool) : { pFake: null, uncertainty: null, evidenceFrames: 0 };
@@ -194,15 +250,11 @@ export class ReportBuilder {
    */
   verdict(policy: VerdictPolicy): VerdictResult & { readonly trackId: number | null; readonly coverage: number } {
     const pooled = fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.segment.score(n)), policy);
-    const tracks = [...this.tracks.values()].map((t) => ({ trackId: t.trackId, verdict: this.trackVerdict(t, policy) }));
+    const tracks = [...this.tracks.values()].map((t) => ({ trackId: t.trackId, verdict: this.trackVerdict(t.trackId, policy) as VerdictResult }));
     const v = clipVerdict(pooled, tracks, policy);
     const durations = new Map([...this.tracks.values()].map((t) => [t.trackId, t.lastPtsMs - t.firstPtsMs]));
     const coverage = alertCoverage(this.allSegments(), durations);
     return { ...reconcileWithAlerts(v, coverage, policy), trackId: v.trackId, coverage };
-  }
-
-  private trackVerdict(t: TrackAcc, policy: VerdictPolicy): VerdictResult {
-    return fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.trackScore(t, n)), policy);
   }
 
   build(
@@ -215,6 +267,7 @@ export class ReportBuilder {
       const counts = this.segment.counts(name);
       detectors[name] = {
         ...this.segment.score(name),
+        applicable: !this.notApplicable.has(name),
         okFrames: counts.ok,
         insufficientFrames: counts.insufficient,
         insufficientReasons: Object.fromEntries(reasons),
@@ -222,17 +275,9 @@ export class ReportBuilder {
     }
     const v = this.verdict(policy);
     const features = this.segment.features();
-    const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => ({
-      trackId: t.trackId,
-      firstSeq: t.firstSeq,
-      lastSeq: t.lastSeq,
-      firstPtsMs: t.firstPtsMs,
-      lastPtsMs: t.lastPtsMs,
-      frames: t.frames,
-      detectedFrames: t.detectedFrames,
-      detectors: Object.fromEntries(this.detectorNames.map((n) => [n, this.trackScore(t, n)])),
-      verdict: this.trackVerdict(t, policy),
-    }));
+    const still = meta.input.media.still === true;
+    const words = (r: VerdictResult) => plainVerdict({ ...r, decisionThreshold: policy.decisionThreshold, still });
+    const tracks: TrackSummary[] = [...this.tracks.values()].map((t) => this.trackSummary(t, policy, words));
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
       ...meta,
@@ -240,8 +285,10 @@ export class ReportBuilder {
         verdict: v.verdict,
         why: v.why,
         reason: v.reason,
+        plain: words(v),
         pFake: v.pFake,
         uncertainty: v.uncertainty,
+        evidenceFrames: v.evidenceFrames,
         disagreement: v.disagreement ?? null,
         trackId: v.trackId,
         uncertainSegments: this.allSegments(),

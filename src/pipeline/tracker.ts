@@ -6,10 +6,12 @@ import { boxCenter, iou, translateLandmarks } from './geometry.js';
  * Multi-face tracker: constant-velocity motion model + greedy IoU association.
  *
  * Each frame the tracks are first moved by their velocity; detections (when the frame had a
- * detection pass) are then matched to the predicted boxes by IoU, with a centre-distance gate as a
- * fallback for fast motion. Matching against *predicted* boxes is what keeps ids apart when two
+ * detection pass) are then matched to the predicted boxes by IoU, with a centre-distance gate
+ * (from the predicted or the last observed position, in box sizes) as a fallback for fast motion. Matching against *predicted* boxes is what keeps ids apart when two
  * faces cross. A track missing from detection passes survives `maxMissMs` as `predicted` with a
- * decaying score, then ends. No I/O, no timers: time comes from the frames' `ptsMs`.
+ * decaying score, then ends. A detection left unmatched that overlaps a track by more than
+ * `duplicateIou` is the same face seen twice (two crops, a detector without perfect NMS) and starts
+ * no track: one person, one track. No I/O, no timers: time comes from the frames' `ptsMs`.
  */
 export interface TrackerConfig {
   /** Minimum IoU between a predicted track and a detection to match them. */
@@ -20,6 +22,13 @@ export interface TrackerConfig {
   readonly velocitySmoothing: number;
   /** Score multiplier per predicted frame, so confidence visibly drops while a face is not seen. */
   readonly predictedScoreDecay: number;
+  /**
+   * Centre-distance gate, in track box sizes, from the predicted or the last observed position:
+   * a detection of similar size (within 1.5×) this close matches even without box overlap.
+   */
+  readonly maxCentreDistance: number;
+  /** An unmatched detection overlapping a track by more than this IoU starts no new track. */
+  readonly duplicateIou: number;
 }
 
 export const DEFAULT_TRACKER_CONFIG: TrackerConfig = {
@@ -27,6 +36,8 @@ export const DEFAULT_TRACKER_CONFIG: TrackerConfig = {
   maxMissMs: 1000,
   velocitySmoothing: 0.5,
   predictedScoreDecay: 0.9,
+  maxCentreDistance: 1.5,
+  duplicateIou: 0.5,
 };
 
 interface Track {
@@ -109,13 +120,19 @@ export class FaceTracker {
     const pairs: { ti: number; di: number; cost: number }[] = [];
     this.tracks.forEach((t, ti) => {
       const c = boxCenter(t.box);
+      const seen = boxCenter(t.lastObservedBox ?? t.box);
+      const scale = Math.max(t.box.w, t.box.h, 1);
       detections.forEach((d, di) => {
         const overlap = iou(t.box, d.box);
         const dc = boxCenter(d.box);
-        const dist = Math.hypot(dc.x - c.x, dc.y - c.y) / Math.max(t.box.w, t.box.h, 1);
+        const dist = Math.hypot(dc.x - c.x, dc.y - c.y) / scale;
+        // A small face can move several box widths between detection passes, and the motion
+        // model may have sent the prediction the wrong way: the gate also accepts a detection
+        // near where the face was last seen.
+        const gate = Math.min(dist, Math.hypot(dc.x - seen.x, dc.y - seen.y) / scale);
         const sizeRatio = Math.max(d.box.w, t.box.w) / Math.max(1, Math.min(d.box.w, t.box.w));
-        if (overlap >= this.config.iouThreshold || (dist < 0.5 && sizeRatio < 1.5)) {
-          pairs.push({ ti, di, cost: 1 - overlap + 0.5 * dist });
+        if (overlap >= this.config.iouThreshold || (gate < this.config.maxCentreDistance && sizeRatio < 1.5)) {
+          pairs.push({ ti, di, cost: 1 - overlap + 0.5 * gate });
         }
       });
     });
@@ -130,6 +147,7 @@ export class FaceTracker {
     }
     detections.forEach((d, di) => {
       if (usedD.has(di)) return;
+      if (this.tracks.some((t) => iou(t.box, d.box) > this.config.duplicateIou)) return;
       this.tracks.push({
         id: this.nextId++,
         box: d.box,

@@ -2,12 +2,13 @@ import sharp from 'sharp';
 import type { Frame } from '../ingest/frame.js';
 import type { SimilarityTransform } from '../pipeline/align.js';
 import { alignmentTransform, invertTransform } from '../pipeline/align.js';
-import type { FaceResult } from '../pipeline/frame-result.js';
+import type { FaceResult, FaceVerdict } from '../pipeline/frame-result.js';
 import { inferno } from './colormap.js';
 
 /**
- * Renders what fakescope sees onto a frame: face boxes coloured by p(fake) with track id and
- * verdict text, the six landmarks, and optionally a per-face heat map (e.g. the epistemic map of a
+ * Renders what fakescope sees onto a frame: face boxes coloured by the face's verdict with its
+ * track id, verdict and fused p(fake) — the track verdict so far (`FaceResult.verdict`), the same
+ * number the report, the summary and the page give that face —, the six landmarks, and optionally a per-face heat map (e.g. the epistemic map of a
  * dense detector head) blended over the face. The heat map lives in the face's aligned-crop
  * coordinates; each frame pixel near the face is mapped back through the alignment transform.
  */
@@ -30,7 +31,7 @@ export interface OverlayOptions {
   readonly heat?: { readonly quantity: 'epistemic' | 'pFake'; readonly scale: number } | 'none';
   /** Heat map opacity at value 1. */
   readonly alpha?: number;
-  /** Per face: the probability to colour the box by (default: mean of its detectors). */
+  /** Per face: the label text (default: track id, verdict and fused p(fake), see `faceLabel`). */
   readonly label?: (face: FaceResult) => string;
 }
 
@@ -40,7 +41,7 @@ export async function renderOverlay(frame: Frame, faces: readonly FaceResult[], 
   const maps = options.heatMaps ?? (heat === 'none' ? new Map<number, HeatMap>() : heatMapsOf(faces, heat.quantity, heat.scale));
   const rgb = maps.size ? blendHeatMaps(frame, maps, options.alpha ?? 0.55) : base;
   const legend = maps.size && heat !== 'none' ? legendSvg(frame.width, frame.height, heat.quantity, heat.scale) : '';
-  const svg = Buffer.from(facesSvg(frame.width, frame.height, faces, options.label ?? defaultLabel, legend));
+  const svg = Buffer.from(facesSvg(frame.width, frame.height, faces, options.label ?? faceLabel, legend));
   let img = sharp(rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } }).composite([{ input: svg, top: 0, left: 0 }]);
   const quality = options.quality ?? 80;
   img = options.format === 'jpeg' ? img.jpeg({ quality }) : options.format === 'webp' ? img.webp({ quality }) : img.png();
@@ -80,23 +81,28 @@ function legendSvg(width: number, height: number, quantity: string, scale: numbe
   );
 }
 
-/** Mean p(fake) over the detectors that answered for the face; null if none did. */
-export function facePFake(face: FaceResult): number | null {
-  const ps = Object.values(face.detectors).flatMap((d) => (d.state === 'ok' && d.pFake !== null ? [d.pFake] : []));
-  return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : null;
+/**
+ * Whether every face on the frame was seen by the face detector on that very frame. Predicted
+ * boxes are extrapolated by the motion model and lag or overshoot a fast-moving head, so overlay
+ * writers prefer frames where this holds (waiting a frame or two for the next detection pass).
+ */
+export function boxesObserved(faces: readonly FaceResult[]): boolean {
+  return faces.every((f) => f.source === 'detected');
 }
 
-function defaultLabel(face: FaceResult): string {
-  const p = facePFake(face);
-  return `#${face.trackId}${p === null ? ' no answer' : ` p(fake) ${p.toFixed(2)}`}`;
+const VERDICT_WORDS = { fake: 'fake', real: 'real', uncertain: "can't tell" } as const;
+
+/** "#1 fake 0.94", "#2 can't tell 0.52", "#3 no answer": the face's track verdict so far. */
+export function faceLabel(face: FaceResult): string {
+  const v = face.verdict;
+  if (!v || v.pFake === null) return `#${face.trackId} no answer`;
+  return `#${face.trackId} ${VERDICT_WORDS[v.verdict]} ${v.pFake.toFixed(2)}`;
 }
 
-/** Box colour: grey without an answer, green (real) → red (fake) with p(fake). */
-export function boxColour(p: number | null): string {
-  if (p === null) return '#9aa0a6';
-  const r = Math.round(40 + 215 * p);
-  const g = Math.round(200 - 160 * p);
-  return `rgb(${r},${g},60)`;
+/** Box colour by verdict: grey without an answer, green real, amber can't tell, red fake. */
+export function boxColour(v: FaceVerdict | undefined): string {
+  if (!v || v.pFake === null) return '#9aa0a6';
+  return v.verdict === 'fake' ? '#ff3b30' : v.verdict === 'real' ? '#34c759' : '#ffb000';
 }
 
 function escapeXml(s: string): string {
@@ -108,16 +114,21 @@ export function facesSvg(width: number, height: number, faces: readonly FaceResu
   const stroke = Math.max(2, Math.round(width / 320));
   const font = Math.max(12, Math.round(width / 45));
   for (const f of faces) {
-    const colour = boxColour(facePFake(f));
+    const colour = boxColour(f.verdict);
     const dash = f.source === 'predicted' ? ` stroke-dasharray="${3 * stroke},${2 * stroke}"` : '';
     const { x, y, w, h } = f.box;
     parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>`);
     for (const p of Object.values(f.landmarks)) {
       parts.push(`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="${stroke}" fill="#00e5ff"/>`);
     }
-    const ty = y > font + 4 ? y - 4 : y + h + font;
+    // On a dark plate, so the label stays readable over any background and on small faces.
+    const text = label(f);
+    const tw = text.length * font * 0.62 + 6;
+    const ty = y > font + 6 ? y - 4 : y + h + font + 2;
+    const tx = Math.max(0, Math.min(x, width - tw));
+    parts.push(`<rect x="${tx.toFixed(1)}" y="${(ty - font).toFixed(1)}" width="${tw.toFixed(1)}" height="${(font * 1.25).toFixed(1)}" rx="3" fill="rgba(0,0,0,0.7)"/>`);
     parts.push(
-      `<text x="${x.toFixed(1)}" y="${ty.toFixed(1)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${colour}" stroke="black" stroke-width="${Math.max(2, font / 6).toFixed(1)}" paint-order="stroke" font-weight="bold">${escapeXml(label(f))}</text>`,
+      `<text x="${(tx + 3).toFixed(1)}" y="${ty.toFixed(1)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${colour}" font-weight="bold">${escapeXml(text)}</text>`,
     );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;

@@ -117,7 +117,7 @@ export class AnalysisManager {
       alerts: 0,
       error: null,
       verdict: null,
-      media: { width, height, fps: media.fps, durationMs: media.durationMs },
+      media: { width, height, fps: media.fps, durationMs: media.durationMs, still: media.still },
       live,
     };
     store.create(info);

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FakescopeError } from '../errors.js';
 
 /** API paths anyone may read (health, the API description); everything outside /api/ is the page. */
-const PUBLIC_API = new Set(['/api/health', '/api/openapi.json', '/api/config/schema']);
+export const PUBLIC_API: ReadonlySet<string> = new Set(['/api/health', '/api/openapi.json', '/api/config/schema']);
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

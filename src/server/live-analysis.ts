@@ -9,7 +9,9 @@ import type { AnalyzedFrame } from '../pipeline/analyze.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { SourceGap } from '../ingest/reconnect.js';
 import type { Report } from '../pipeline/report.js';
-import { renderOverlay } from '../render/overlay.js';
+import { boxesObserved, renderOverlay } from '../render/overlay.js';
+import { ThumbnailKeeper } from '../report/thumbnail-keeper.js';
+import { renderThumbnails } from '../report/thumbnails.js';
 import type { FeedClient } from './feed-client.js';
 import type { Metrics } from './metrics.js';
 import { ReplayBuffer } from './replay-buffer.js';
@@ -73,6 +75,8 @@ export class LiveAnalysis {
   private readonly done: Promise<void>;
   private resolveDone: () => void = () => undefined;
   private readonly now: () => number;
+  /** Frames for the printable report's thumbnails (bounded: a few frames). */
+  private readonly thumbnails: ThumbnailKeeper;
 
   constructor(
     public info: AnalysisInfo,
@@ -83,6 +87,7 @@ export class LiveAnalysis {
   ) {
     this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
     this.now = deps.now ?? (() => performance.now());
+    this.thumbnails = new ThumbnailKeeper(analysis.policy.weights ?? {});
     this.checkpointAt = this.now();
     this.done = new Promise((r) => {
       this.resolveDone = r;
@@ -119,7 +124,10 @@ export class LiveAnalysis {
       error: () => undefined, // reported through analysis.report
     });
     this.analysis.report.then(
-      (report) => this.finish('done', report, null),
+      async (report) => {
+        await this.saveThumbnails();
+        this.finish('done', report, null);
+      },
       (e: unknown) => {
         if (this.failure) {
           this.finish('failed', this.analysis.snapshot(), { code: this.failure.code, message: this.failure.message });
@@ -217,7 +225,7 @@ export class LiveAnalysis {
     metrics.stageSeconds.observe({ stage: 'faces' }, result.timing.facesMs / 1000);
     metrics.stageSeconds.observe({ stage: 'detectors' }, result.timing.detectorsMs / 1000);
     if (t - this.verdictAt >= 250) {
-      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
+      this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold, this.analysis.source.info.still);
       this.verdictAt = t;
     }
     const msg = frameToWire(this.replay.nextSeq(), result, this.verdict);
@@ -229,6 +237,7 @@ export class LiveAnalysis {
     this.info = { ...this.info, frames: this.info.frames + 1 };
     this.trackFps(t);
     this.maybeOverlay(frame, result);
+    this.thumbnails.add(frame, result);
     if (t - this.checkpointAt >= config.server.checkpointMs) {
       this.checkpointAt = t;
       this.checkpoint();
@@ -267,6 +276,9 @@ export class LiveAnalysis {
     const feed = this.deps.config.server.feed;
     if (feed.overlayEveryMs === 0) return;
     if (this.lastOverlayPts !== null && result.ptsMs - this.lastOverlayPts < feed.overlayEveryMs) return;
+    // Boxes from the frame they belong to: wait (up to one more interval) for a detection pass.
+    const waited = this.lastOverlayPts === null ? 0 : result.ptsMs - this.lastOverlayPts - feed.overlayEveryMs;
+    if (!boxesObserved(result.faces) && waited < feed.overlayEveryMs) return;
     if (this.rendering) {
       this.deps.metrics.drops.inc({ stage: 'overlay' });
       return;
@@ -285,6 +297,14 @@ export class LiveAnalysis {
       .finally(() => {
         this.rendering = false;
       });
+  }
+
+  private async saveThumbnails(): Promise<void> {
+    try {
+      this.deps.store.saveThumbnails(this.info.id, await renderThumbnails(this.thumbnails));
+    } catch {
+      this.listenerErrors++; // the report stays downloadable without pictures
+    }
   }
 
   private onAlert(e: SpikeAlertEvent): void {
@@ -337,11 +357,11 @@ export class LiveAnalysis {
       error = { code: this.failure.code, message: this.failure.message };
     }
     if (status === 'failed' && this.info.kind === 'upload') store.removeUpload(this.info.id);
-    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy));
+    this.verdict = verdictToWire(this.analysis.builder.verdict(this.analysis.policy), this.analysis.policy.decisionThreshold, this.analysis.source.info.still);
     this.info = { ...this.info, verdict: this.verdict };
     this.setStatus(status, error);
     metrics.activeAnalyses.inc({}, -1);
-    metrics.fps.set({ analysis: this.info.id }, 0);
+    metrics.forgetAnalysis(this.info.id);
     // A client still catching up is closed by its replay once it has everything.
     for (const c of this.clients) if (!c.replaying) c.close(CLOSE.finished, `analysis ${status}`);
     this.clients.clear();

@@ -1,7 +1,11 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 /**
  * Prometheus metrics, text exposition format 0.0.4, without a client library: counters, gauges
- * and fixed-bucket histograms keyed by label values. One `Metrics` per server (no global
- * registry), rendered at GET /api/metrics.
+ * and fixed-bucket histograms keyed by label values, plus the standard process and Node.js
+ * runtime metrics under the names prom-client's default collectors use. One `Metrics` per server
+ * (no global registry), rendered at GET /api/metrics. Per-analysis series are removed when the
+ * analysis ends (`forgetAnalysis`), so a long-running server does not accumulate them.
  */
 type Labels = Readonly<Record<string, string>>;
 
@@ -23,6 +27,10 @@ class Family {
   }
   set(labels: Labels, v: number): void {
     this.values.set(key(labels), v);
+  }
+  /** Drops a labelled series (a finished analysis must not linger in the exposition). */
+  remove(labels: Labels): void {
+    this.values.delete(key(labels));
   }
   render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
@@ -81,8 +89,47 @@ export class Metrics {
     LATENCY_BUCKETS,
   );
 
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  /** An analysis ended: its per-analysis series go. */
+  forgetAnalysis(id: string): void {
+    this.fps.remove({ analysis: id });
+  }
+
+  /** Stops the event-loop sampler (server close). */
+  close(): void {
+    this.loopDelay.disable();
+  }
+
   render(): string {
     const parts = [this.activeAnalyses, this.frames, this.drops, this.fps, this.clients, this.alerts, this.webhooks, this.stageSeconds, this.feedLatency];
-    return `${parts.flatMap((p) => p.render()).join('\n')}\n`;
+    return `${[...parts.flatMap((p) => p.render()), ...processMetrics(this.loopDelay)].join('\n')}\n`;
   }
+}
+
+const START_SECONDS = Math.round(Date.now() / 1000 - process.uptime());
+
+/** The process/runtime metrics of prom-client's default collectors (same names and meanings). */
+function processMetrics(loop: { mean: number; max: number; percentile(p: number): number }): string[] {
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  const g = (name: string, help: string, type: 'gauge' | 'counter', v: number) => [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${Number.isFinite(v) ? v : 0}`];
+  return [
+    ...g('process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', 'counter', cpu.user / 1e6),
+    ...g('process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', 'counter', cpu.system / 1e6),
+    ...g('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', 'counter', (cpu.user + cpu.system) / 1e6),
+    ...g('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', mem.rss),
+    ...g('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', START_SECONDS),
+    ...g('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', 'gauge', mem.heapTotal),
+    ...g('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', mem.heapUsed),
+    ...g('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', 'gauge', mem.external),
+    ...g('nodejs_eventloop_lag_mean_seconds', 'The mean of the recorded event loop delays.', 'gauge', loop.mean / 1e9),
+    ...g('nodejs_eventloop_lag_max_seconds', 'The maximum recorded event loop delay.', 'gauge', loop.max / 1e9),
+    ...g('nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the recorded event loop delays.', 'gauge', loop.percentile(99) / 1e9),
+    ...g('nodejs_version_info', `Node.js version info (${process.version}).`, 'gauge', 1),
+  ];
 }

@@ -109,6 +109,7 @@ export async function createServer(options: ServerOptions): Promise<LiveServer> 
       webhooks.close();
       store.close();
       await proxy?.close();
+      metrics.close();
       await http.close();
     },
   };

@@ -134,6 +134,21 @@ export class AnalysisStore {
     rmSync(this.file(id, 'report.partial.json'), { force: true });
   }
 
+  /** The printable report's thumbnails (src/report/thumbnails.ts), written once at the end. */
+  saveThumbnails(id: string, thumbnails: readonly unknown[]): void {
+    writeAtomic(this.file(id, 'thumbnails.json'), JSON.stringify(thumbnails), `the thumbnails of ${id}`);
+  }
+
+  /** The stored thumbnails; none when absent or unreadable (they are an illustration, not data). */
+  thumbnails(id: string): unknown[] {
+    try {
+      const v: unknown = JSON.parse(readFileSync(this.file(id, 'thumbnails.json'), 'utf8'));
+      return Array.isArray(v) ? v : [];
+    } catch {
+      return [];
+    }
+  }
+
   /**
    * Path of the final report (verified against its digest, or parsed when it has none), else of
    * the last checkpoint, else null. A final report that fails the check is E_STORE_CORRUPT.

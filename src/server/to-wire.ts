@@ -1,13 +1,25 @@
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { VerdictResult } from '../pipeline/verdict.js';
+import { plainVerdict } from '../report/plain-language.js';
 import type { AlertWire, FaceWire, FrameMsg, VerdictWire } from './wire.js';
 import { WIRE_VERSION } from './wire.js';
 
 /** Pipeline values → wire messages. Pure. */
 
-export function verdictToWire(v: VerdictResult): VerdictWire {
-  return { verdict: v.verdict, reason: v.reason, pFake: v.pFake, epistemic: v.uncertainty?.epistemic ?? null, evidenceFrames: v.evidenceFrames };
+export function verdictToWire(v: VerdictResult, decisionThreshold: number, still = false): VerdictWire {
+  const words = plainVerdict({ ...v, decisionThreshold, still });
+  return {
+    verdict: v.verdict,
+    why: v.why,
+    headline: words.headline,
+    explanation: words.explanation,
+    threshold: decisionThreshold,
+    reason: v.reason,
+    pFake: v.pFake,
+    epistemic: v.uncertainty?.epistemic ?? null,
+    evidenceFrames: v.evidenceFrames,
+  };
 }
 
 export function frameToWire(seq: number, r: FrameResult, verdict: VerdictWire): FrameMsg {
@@ -16,6 +28,7 @@ export function frameToWire(seq: number, r: FrameResult, verdict: VerdictWire): 
     box: f.box,
     score: f.score,
     source: f.source,
+    ...(f.verdict ? { verdict: f.verdict } : {}),
     detectors: Object.fromEntries(
       Object.entries(f.detectors).map(([name, d]) => [
         name,

@@ -29,16 +29,28 @@ export const DetectorWire = Type.Object({
 
 export const BoxWire = Type.Object({ x: Type.Number(), y: Type.Number(), w: Type.Number(), h: Type.Number() });
 
+const VerdictCode = Type.Union([Type.Literal('real'), Type.Literal('fake'), Type.Literal('uncertain')]);
+/** `VerdictWhy` (src/pipeline/verdict.ts): a stable code, open to new values. */
+const WhyCode = Type.String();
+
 export const FaceWire = Type.Object({
   trackId: Type.Integer(),
   box: BoxWire,
   score: Type.Number(),
   source: Type.Union([Type.Literal('detected'), Type.Literal('predicted')]),
   detectors: Type.Record(Type.String(), DetectorWire),
+  /** The face's track verdict so far: the number overlays, the page and the report show for it. */
+  verdict: Type.Optional(Type.Object({ verdict: VerdictCode, why: WhyCode, pFake: Nullable(Type.Number()) })),
 });
 
 export const VerdictWire = Type.Object({
-  verdict: Type.Union([Type.Literal('real'), Type.Literal('fake'), Type.Literal('uncertain')]),
+  verdict: VerdictCode,
+  why: Type.Optional(WhyCode),
+  /** The verdict in words (src/report/plain-language.ts). */
+  headline: Type.Optional(Type.String()),
+  explanation: Type.Optional(Type.String()),
+  /** The policy's decision threshold on p(fake) (the page draws it on the timeline). */
+  threshold: Type.Optional(Type.Number()),
   reason: Type.String(),
   pFake: Nullable(Type.Number()),
   epistemic: Nullable(Type.Number()),
@@ -80,7 +92,7 @@ export const AnalysisInfo = Type.Object({
   alerts: Type.Integer(),
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
   verdict: Type.Union([VerdictWire, Type.Null()]),
-  media: Type.Union([Type.Object({ width: Type.Integer(), height: Type.Integer(), fps: Nullable(Type.Number()), durationMs: Nullable(Type.Number()) }), Type.Null()]),
+  media: Type.Union([Type.Object({ width: Type.Integer(), height: Type.Integer(), fps: Nullable(Type.Number()), durationMs: Nullable(Type.Number()), still: Type.Optional(Type.Boolean()) }), Type.Null()]),
   live: Type.Boolean(),
 });
 

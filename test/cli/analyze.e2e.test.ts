@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/pipeline/report.js';
+import { makeFaceImage } from '../helpers/synthetic-face.js';
 
 /**
  * `fakescope analyze` end to end, as a user runs it: the compiled CLI (dist/, built by `npm ci`'s
@@ -30,11 +31,13 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: join(import.meta.dirname, '..', '..') });
   dir = mkdtempSync(join(tmpdir(), 'fakescope-cli-'));
   ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '2', '-pix_fmt', 'yuv420p', join(dir, 'clip.mp4')]);
   writeFileSync(join(dir, 'notes.txt'), 'this is not a video\n');
+  writeFileSync(join(dir, 'notes.jpg'), 'this is not a photo either\n');
+  for (const ext of ['jpg', 'png', 'webp']) await makeFaceImage(join(dir, `face.${ext}`), 480, 360, [{ cx: 240, cy: 180, size: 70 }]);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +65,30 @@ describe('fakescope analyze', () => {
     expect(readdirSync(join(dir, 'ov')).sort()).toEqual(['frame-000000.jpg', 'frame-000010.jpg', 'frame-000020.jpg', 'frame-000030.jpg', 'frame-000040.jpg']);
     expect(r.stdout).toMatch(/verdict: UNCERTAIN/);
     expect(r.stdout).toMatch(/analysed 50 frames at 320×240/);
+    // The answer in words comes first, and stdout is not a terminal: no colour codes.
+    expect(r.stdout.split('\n')[0]).toBe(`${join(dir, 'clip.mp4')}: Can't tell`);
+    expect(r.stdout).toMatch(/no face could be analysed/);
+    expect(r.stdout.includes('\x1b[')).toBe(false);
+  });
+
+  it('prints a JSON summary for scripts with --json, and nothing else on stdout', async () => {
+    const out = join(dir, 'rj.json');
+    const r = await cli(['analyze', join(dir, 'clip.mp4'), '--fps', '5', '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(summary).toMatchObject({
+      schema: 'fakescope.summary/1',
+      verdict: report.summary.verdict,
+      why: 'no-answer',
+      headline: "Can't tell",
+      frames: 10,
+      faces: [],
+      report: out,
+    });
   });
 
   it('honours --fps and --width', async () => {
@@ -88,6 +115,48 @@ describe('fakescope analyze', () => {
     expect(r.code).toBe(code);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^fakescope: error: /);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it.each(['jpg', 'png', 'webp'])('analyses a photo (%s): the blind detector judges the face, rPPG is not applicable', async (ext) => {
+    const out = join(dir, `photo-${ext}.json`);
+    const r = await cli(['analyze', join(dir, `face.${ext}`), '--json', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { still: boolean; faces: unknown[]; detectors: Record<string, { applicable: boolean; pFake: number | null }>; headline: string };
+    expect(summary.still).toBe(true);
+    expect(summary.faces).toHaveLength(1);
+    expect(summary.detectors.rppg).toMatchObject({ applicable: false, pFake: null });
+    expect(summary.detectors['blind-mobilenet-mcd']).toMatchObject({ applicable: true, pFake: expect.any(Number) });
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.input.media.still).toBe(true);
+    const rppgOutputs = report.frames.flatMap((f) => f.faces.map((x) => x.detectors.rppg));
+    expect(rppgOutputs.every((o) => o?.state === 'skipped' && o.reason === 'not applicable to a still image')).toBe(true);
+    // The same verdict rules: the summary's verdict is the fused blind score under the policy.
+    expect(report.summary.pFake).toBeCloseTo(report.detectors['blind-mobilenet-mcd']!.pFake!, 12);
+  });
+
+  it('writes the printable HTML report with a thumbnail of the analysed picture', async () => {
+    const html = join(dir, 'photo.html');
+    const r = await cli(['analyze', join(dir, 'face.jpg'), '--html', html, '--quiet']);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toMatch(/<h1 id="headline">(Likely manipulated|No sign of manipulation found|Can&#39;t tell)<\/h1>/);
+    expect(page).toMatch(/<img src="data:image\/jpeg;base64,\/9j\//);
+    expect(page).toContain('Face #1');
+    expect(page).toMatch(/role="img" aria-label="score per face region: /);
+    expect(page).toContain('not applicable'); // rPPG on a photo
+  });
+
+  it.each([
+    ['a text file named .jpg', '__notesjpg__', /notes\.jpg: is a text file, not an image or a video/],
+    ['a PNG header claiming 30000×30000 px', '__huge__', /huge\.png: is not a readable image/],
+  ])('refuses %s with a one-line error', async (_name, which, message) => {
+    if (which === '__huge__') writeFileSync(join(dir, 'huge.png'), hugePng());
+    const r = await cli(['analyze', join(dir, which === '__huge__' ? 'huge.png' : 'notes.jpg')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
   });
 
@@ -118,6 +187,16 @@ describe.skipIf(!existsSync(SHARED))('fakescope analyze on a development clip', 
     expect(Object.keys(report.summary.features)).toContain('blind-mobilenet-mcd.epistemic');
   });
 });
+
+/** A PNG signature and an IHDR chunk claiming 30000×30000 px: no picture behind it. */
+function hugePng(): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(30000, 0);
+  ihdr.writeUInt32BE(30000, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const chunk = (type: string, data: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, data.length]), Buffer.from(type), data, Buffer.alloc(4)]);
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(8)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 if (!existsSync(SHARED)) {
   console.warn(`skipping the development-clip CLI test: ${SHARED} is absent (it holds research media that is never copied into the repo)`);

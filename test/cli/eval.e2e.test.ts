@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/types.js';
+import { makeFaceImage } from '../helpers/synthetic-face.js';
 
 /**
  * `fakescope calibrate` then `fakescope eval` end to end with the compiled CLI, on three short
- * development clips linked (never copied) from ../shared/media. Skipped when that folder is absent.
+ * development clips linked (never copied) from ../shared/media, plus a generated photo of a drawn
+ * face (a set may mix videos and still images). Skipped when that folder is absent.
  */
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
@@ -32,13 +34,14 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: join(import.meta.dirname, '..', '..') });
   dir = mkdtempSync(join(tmpdir(), 'fakescope-eval-e2e-'));
   const ds = join(dir, 'set');
   mkdirSync(ds);
   if (haveMedia) for (const [f] of CLIPS) symlinkSync(join(SHARED, f), join(ds, f));
-  writeFileSync(join(ds, 'manifest.tsv'), `file\tlabel\tmethod\n${CLIPS.map((c) => c.join('\t')).join('\n')}\n`);
+  await makeFaceImage(join(ds, 'photo.jpg'), 480, 360, [{ cx: 240, cy: 180, size: 70 }]);
+  writeFileSync(join(ds, 'manifest.tsv'), `file\tlabel\tmethod\n${CLIPS.map((c) => c.join('\t')).join('\n')}\nphoto.jpg\treal\t-\n`);
   writeFileSync(join(dir, 'fast.json'), JSON.stringify({ analysis: { fps: 8 } }));
 });
 
@@ -61,13 +64,19 @@ describe.skipIf(!haveMedia)('fakescope calibrate + eval', () => {
     const out = join(dir, 'eval');
     const ev = await cli(['eval', join(dir, 'set'), '--out', out, '--config', join(dir, 'fitted.json'), '--perturb', 'recompress-crf38', '--adversarial', '1', '--queries', '10']);
     expect(ev.code).toBe(0);
-    expect(ev.stdout).toMatch(/3 clips \(2 real, 1 fake\)/);
+    expect(ev.stdout).toMatch(/4 clips \(3 real, 1 fake\)/);
     const report = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')) as EvalReport;
     expect(report.schemaVersion).toBe(1);
     expect(Object.keys(report.binary)).toEqual(['fused', 'rppg', 'blind-mobilenet-mcd']);
-    expect(report.binary.fused!.n).toBe(3);
+    expect(report.binary.fused!.n).toBe(4);
     expect(report.robustness.map((r) => r.perturbation)).toEqual(['none', 'recompress-crf38']);
-    expect(report.clips.length).toBe(6);
+    expect(report.clips.length).toBe(8);
+    // The photo was analysed (not refused), its recompressed copy too.
+    const photo = report.clips.filter((c) => c.item.file === 'photo.jpg');
+    expect(photo.map((c) => [c.perturbation, c.error ?? null, c.framesWithFaces > 0])).toEqual([
+      ['none', null, true],
+      ['recompress-crf38', null, true],
+    ]);
     expect(report.policy.source).toMatch(/fitted by fakescope calibrate/);
     expect(report.notes.join('\n')).toMatch(/fitted on this very dataset/);
     expect(report.adversarial?.clips).toBe(1);
@@ -78,7 +87,7 @@ describe.skipIf(!haveMedia)('fakescope calibrate + eval', () => {
     // A rerun reads every clip from the cache.
     const again = await cli(['eval', join(dir, 'set'), '--out', out, '--config', join(dir, 'fitted.json'), '--perturb', 'recompress-crf38', '--adversarial', '0']);
     expect(again.code).toBe(0);
-    expect(again.stderr).not.toMatch(/\[1\/3\]/);
+    expect(again.stderr).not.toMatch(/\[1\/4\]/);
   }, 300_000);
 
   it('refuses a missing dataset and a bad perturbation name with usage errors', async () => {

@@ -25,6 +25,7 @@ describe('summarizeAdversarial', () => {
       clips: 0,
       meanPFakeBefore: null,
       meanPFakeAfter: null,
+      detectedBefore: 0,
       flipRate: null,
       meanEpistemicBefore: null,
       meanEpistemicAfter: null,
@@ -36,17 +37,17 @@ describe('summarizeAdversarial', () => {
     {
       what: 'one of two detected crops flips; epistemic rises on two of three',
       crops: [crop('a', [0.8, 0.01], [0.3, 0.05]), crop('a', [0.6, 0.02], [0.55, 0.02]), crop('b', [0.2, 0.03], [0.1, 0.04])],
-      want: { crops: 3, clips: 2, flipRate: 0.5, epistemicRoseFraction: 2 / 3, meanPFakeBefore: 1.6 / 3, meanPFakeAfter: 0.95 / 3, meanEpistemicBefore: 0.02, meanEpistemicAfter: 0.11 / 3 },
+      want: { crops: 3, clips: 2, detectedBefore: 2, flipRate: 0.5, epistemicRoseFraction: 2 / 3, meanPFakeBefore: 1.6 / 3, meanPFakeAfter: 0.95 / 3, meanEpistemicBefore: 0.02, meanEpistemicAfter: 0.11 / 3 },
     },
     {
       what: 'nothing was detected before: no flip rate',
       crops: [crop('a', [0.4, 0.01], [0.2, 0.0])],
-      want: { crops: 1, clips: 1, flipRate: null, epistemicRoseFraction: 0 },
+      want: { crops: 1, clips: 1, detectedBefore: 0, flipRate: null, epistemicRoseFraction: 0 },
     },
     {
       what: 'p exactly 0.5 counts as detected, and staying at 0.5 is no flip',
       crops: [crop('a', [0.5, 0.01], [0.5, 0.01]), crop('a', [0.9, 0.01], [0.49999, 0.02])],
-      want: { crops: 2, clips: 1, flipRate: 0.5, epistemicRoseFraction: 0.5 },
+      want: { crops: 2, clips: 1, detectedBefore: 2, flipRate: 0.5, epistemicRoseFraction: 0.5 },
     },
   ])('$what', ({ crops, want }) => {
     const r = summarizeAdversarial(SETUP, crops);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainAttribution } from '../../src/eval/attribution-train.js';
-import { buildEvalReport, verdictMetrics } from '../../src/eval/build-report.js';
+import { buildEvalReport, sampleSizeNotes, verdictMetrics } from '../../src/eval/build-report.js';
 import type { ClipResult } from '../../src/eval/types.js';
 import { estimateSource } from '../../src/pipeline/attribution.js';
 
@@ -75,7 +75,8 @@ describe('buildEvalReport', () => {
     expect(report.dataset).toMatchObject({ items: 7, real: 4, fake: 3, methods: { '-': 4, swap: 2, sbi: 1 } });
     expect(report.policy).toEqual({ values: { decisionThreshold: 0.5, margin: 0.1, maxEpistemic: 0.2, maxDisagreement: 0.3, minEvidenceFrames: 5 }, weights: null, source: 'unit test' });
     expect(report.clips.length).toBe(13);
-    expect(report.notes).toEqual(['n']);
+    // The caller's notes, after the sample-size warning this tiny set earns.
+    expect(report.notes).toEqual([expect.stringMatching(/^Small sample: \d+ real and \d+ fake clips/), 'n']);
   });
 });
 
@@ -118,5 +119,19 @@ describe('attribution and leave-one-generator-out', () => {
 describe('verdictMetrics', () => {
   it('handles an empty set', () => {
     expect(verdictMetrics([], 0.5)).toMatchObject({ n: 0, answered: 0, coverage: null, accuracyAnswered: null });
+  });
+});
+
+describe('sample-size warning', () => {
+  const m = (nReal: number, nFake: number, ci: { lo: number; hi: number } | null) =>
+    ({ fused: { nReal, nFake, aucCi: ci === null ? null : { ...ci, resamples: 1000 } } }) as unknown as Parameters<typeof sampleSizeNotes>[0];
+  it('warns with the interval widths when either label has fewer than 30 clips', () => {
+    const [note] = sampleSizeNotes(m(4, 8, { lo: 0.25, hi: 1 }));
+    expect(note).toBe(
+      "Small sample: 4 real and 8 fake clips (fewer than 30 of each); the fused AUC's 95 % interval is 0.75 wide [0.25, 1.00], and an accuracy on 12 clips is uncertain by about ±0.28. Do not draw conclusions from these numbers.",
+    );
+  });
+  it('says nothing for a set large enough', () => {
+    expect(sampleSizeNotes(m(30, 45, { lo: 0.7, hi: 0.8 }))).toEqual([]);
   });
 });

@@ -37,9 +37,13 @@ describe('loadDataset', () => {
     touch(join(root, 'real', 'notes.txt'));
     touch(join(root, 'fake', 'swap', 'y.mkv'));
     touch(join(root, 'fake', 'z.mp4'));
+    touch(join(root, 'real', 'photo.jpg'));
+    touch(join(root, 'fake', 'swap', 'still.webp'));
     const ds = loadDataset(root);
     expect(ds.items).toEqual([
+      { file: 'real/photo.jpg', label: 'real', method: '-' },
       { file: 'real/x.mp4', label: 'real', method: '-' },
+      { file: 'fake/swap/still.webp', label: 'fake', method: 'swap' },
       { file: 'fake/swap/y.mkv', label: 'fake', method: 'swap' },
       { file: 'fake/z.mp4', label: 'fake', method: 'unknown' },
     ]);

@@ -170,7 +170,7 @@ export function evalReportFixture(overrides: Partial<EvalReport> = {}): EvalRepo
       { perturbation: 'downscale-0.5', description: 'Downscale to half resolution and back', n: 5, auc: null, accuracy: 0.4, coverage: 0.2, accuracyAnswered: 0, meanPFakeReal: 0.52, meanPFakeFake: 0.5, meanEpistemic: 0.11 },
     ],
     adversarial: {
-      detector: 'effnet-mc', method: 'square-attack', epsilon: 0.0157, queries: 200, crops: 36, clips: 3,
+      detector: 'effnet-mc', method: 'square-attack', epsilon: 0.0157, queries: 200, crops: 36, clips: 3, detectedBefore: 29,
       meanPFakeBefore: 0.83, meanPFakeAfter: 0.31, flipRate: 0.72, meanEpistemicBefore: 0.03, meanEpistemicAfter: 0.09, epistemicRoseFraction: 0.81,
     },
     clips,

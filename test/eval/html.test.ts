@@ -114,6 +114,23 @@ describe('renderEvalHtml', () => {
     expect(page).toContain('<li>a &lt; b &amp; &quot;c&quot;</li>');
   });
 
+  it('gives the flip rate its real denominator and does not contradict itself on epistemic', () => {
+    const html = renderEvalHtml(evalReportFixture());
+    expect(html).toContain('n = 29 crops called fake before the attack (of 36 attacked); fake → real');
+    expect(html).toContain('crops whose epistemic rose');
+    expect(html).toContain('the mean moved by +0.0600 nats');
+  });
+
+  it('leaves all-zero rows (methods absent from the set) out of the confusion matrix', () => {
+    const base = evalReportFixture();
+    const a = base.attribution!;
+    const withAbsent = { ...a, classes: [...a.classes.slice(0, 2), 'absentgen', ...a.classes.slice(2)], confusion: [...a.confusion.slice(0, 2).map((r) => [...r.slice(0, 2), 0, ...r.slice(2)]), [0, 0, 0, 0], ...a.confusion.slice(2).map((r) => [...r.slice(0, 2), 0, ...r.slice(2)])] };
+    const html = renderEvalHtml({ ...base, attribution: withAbsent });
+    const grid = html.slice(html.indexOf('Attribution confusion matrix'));
+    // The column stays (a prediction could name it); the row does not.
+    expect((grid.match(/>absentgen</g) ?? []).length).toBe(1);
+  });
+
   it('draws three charts per scorer, one per perturbation chart and one confusion matrix', () => {
     const scorers = 1 + DETECTORS.length;
     expect(svgCount(html)).toBe(3 * scorers + 1 + 1);

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakescopeError } from '../../src/errors.js';
 import type { Perturbation } from '../../src/eval/perturb.js';
-import { PERTURBATIONS, perturbArgs, perturbVideo, perturbationByName } from '../../src/eval/perturb.js';
+import { PERTURBATIONS, jpegQualityForCrf, perturbArgs, perturbVideo, perturbationByName } from '../../src/eval/perturb.js';
 import { probe } from '../../src/ingest/index.js';
 import { makeClip, tempDir } from '../helpers/media.js';
 
@@ -81,6 +81,16 @@ describe('perturbations', () => {
     }
     expect([after.width, after.height]).toEqual([160, 120]);
     expect(meanAbsDiff(await firstFrame(clip), await firstFrame(out))).toBeGreaterThan(0.2);
+  });
+
+  it('recompresses a still image as one JPEG picture, still a still', async () => {
+    const png = join(dir, 'photo.png');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120', '-frames:v', '1', png]);
+    const out = await perturbVideo(png, perturbationByName('noise-12'), join(dir, 'out'));
+    expect(out).toBe(join(dir, 'out', 'photo.noise-12.jpg'));
+    expect(await probe(out)).toMatchObject({ still: true, codec: 'mjpeg', width: 160, height: 120 });
+    expect(jpegQualityForCrf(18)).toBe(5);
+    expect(jpegQualityForCrf(51)).toBe(27);
   });
 
   it('refuses a missing input with a coded one-line error', async () => {

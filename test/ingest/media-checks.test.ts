@@ -52,8 +52,20 @@ describe('checkProbe', () => {
   });
 
   it.each([
+    ['png_pipe', 'png'],
+    ['jpeg_pipe', 'mjpeg'],
+    ['webp_pipe', 'webp'],
+    ['image2', 'mjpeg'],
+  ])('accepts a still image (%s) and marks it, without a duration', (formatName, codec) => {
+    const checked = checkProbe(facts({ formatName, durationMs: 40, video: { ...v, codec, frameCount: null } }), 'photo');
+    expect(checked.info).toMatchObject({ still: true, durationMs: null, codec });
+    expect(checkProbe(facts(), 'in.mp4').info.still).toBe(false);
+  });
+
+  it.each([
     [facts({ formatName: 'tty' }), 'E_INPUT_NOT_VIDEO', /text file/],
-    [facts({ formatName: 'png_pipe', video: { ...v, codec: 'png', frameCount: null } }), 'E_INPUT_NOT_VIDEO', /still image \(png\)/],
+    [facts({ formatName: 'png_pipe', video: { ...v, codec: 'png', width: 0, height: 0, frameCount: null } }), 'E_INPUT_CORRUPT', /not a readable image \(png/],
+    [facts({ formatName: 'png_pipe', video: { ...v, codec: 'png', width: 20000, height: 9000, frameCount: null } }), 'E_INPUT_REFUSED', /20000×9000 px is larger than the 67-megapixel limit/],
     [facts({ video: { ...v, width: 0 } }), 'E_INPUT_CORRUPT', /no frame size/],
     [facts({ video: { ...v, frameCount: 0 } }), 'E_INPUT_EMPTY', /no frames/],
   ])('refuses %#', (f, code, message) => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
@@ -57,6 +58,7 @@ describe('probe: what it reports', () => {
       frameCount: 25,
       variableFrameRate: false,
       formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+      still: false,
     });
     expect(info.durationMs).toBeGreaterThanOrEqual(1000);
     expect(info.durationMs).toBeLessThan(1100);
@@ -105,10 +107,23 @@ describe('probe: refusals', () => {
     expect(e.message).toMatch(/has no video stream/);
   });
 
-  it('refuses a still image', async () => {
+  it('accepts a still image and marks it', async () => {
     const png = join(dir, 'still.png');
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=64x64', '-frames:v', '1', png]);
-    expect((await refusal(png)).message).toMatch(/still image/);
+    expect(await probe(png)).toMatchObject({ still: true, width: 64, height: 64, codec: 'png', durationMs: null });
+  });
+
+  it('refuses a text file named .jpg and a PNG whose header claims 30000×30000 px, in one line', async () => {
+    const txt = join(dir, 'notes.jpg');
+    writeFileSync(txt, 'this is not a photo\n');
+    const t = await refusal(txt);
+    expect(t.code).toBe('E_INPUT_NOT_VIDEO');
+    expect(t.message).toMatch(/notes\.jpg: is a text file, not an image or a video/);
+    expect(t.message.split('\n')).toHaveLength(1);
+    const huge = join(dir, 'huge.png');
+    writeFileSync(huge, pngHeader(30000, 30000));
+    const h = await refusal(huge);
+    expect(h.message).toMatch(/huge\.png: is not a readable image/);
   });
 
   it('refuses random bytes and a truncated file without its index as corrupt', async () => {
@@ -157,3 +172,17 @@ describe('probe: refusals', () => {
     expect(e.message).toMatch(/apt-get install ffmpeg/);
   });
 });
+
+/** A PNG signature and an IHDR chunk claiming `w`×`h` pixels, with a token IDAT: no real picture. */
+function pngHeader(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    return Buffer.concat([len, Buffer.from(type, 'ascii'), data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(8)), chunk('IEND', Buffer.alloc(0))]);
+}

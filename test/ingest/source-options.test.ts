@@ -14,6 +14,7 @@ describe('resolveSourceOptions', () => {
       ffprobePath: 'ffprobe',
       probeTimeoutMs: 15_000,
       stallTimeoutMs: 20_000,
+      stillPresentations: 16,
     });
   });
 

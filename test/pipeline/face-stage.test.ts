@@ -72,6 +72,22 @@ describe('FaceStage', () => {
     expect(r.faces).toHaveLength(1);
     expect(r.detectorCalls).toBe(4);
   });
+
+  it('merges the same small face found by two refinement crops into one detection and one track', async () => {
+    // A small face in a tall frame; the head moved fast, so the track's predicted box and the
+    // fresh detection are far enough apart to get a crop each, and both crops find the face.
+    let calls = 0;
+    const { detector } = scripted((f, r) => {
+      calls++;
+      const y = f.seq < 3 ? 60 : 108;
+      return r ? [det(300 + (calls % 2), y, 76)] : [det(300, y, 76)];
+    });
+    // The tracker's own duplicate guard is off here, so this tests the stage's merge alone.
+    const stage = new FaceStage(detector, { ...config, detectEvery: 3, tracker: { ...DEFAULT_TRACKER_CONFIG, duplicateIou: 1 } });
+    const tracks = new Set<number>();
+    for (let i = 0; i < 9; i++) for (const f of (await stage.process(frame(i, 720, 1080))).faces) tracks.add(f.trackId);
+    expect([...tracks]).toEqual([1]);
+  });
 });
 
 describe('geometry helpers', () => {

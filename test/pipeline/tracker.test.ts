@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceDetection } from '../../src/pipeline/face.js';
-import { FaceTracker } from '../../src/pipeline/tracker.js';
+import { DEFAULT_TRACKER_CONFIG, FaceTracker } from '../../src/pipeline/tracker.js';
 
 /** A detection of a 60×60 face centred at (cx, cy), with landmarks placed inside it. */
 function face(cx: number, cy: number, size = 60, score = 0.9): FaceDetection {
@@ -59,7 +59,7 @@ describe('FaceTracker', () => {
   });
 
   it('ends a track after maxMissMs without detections and reports it once', () => {
-    const tr = new FaceTracker({ iouThreshold: 0.2, maxMissMs: 200, velocitySmoothing: 0.5, predictedScoreDecay: 0.9 });
+    const tr = new FaceTracker({ ...DEFAULT_TRACKER_CONFIG, maxMissMs: 200 });
     tr.update(0, [face(100, 100)]);
     const ended: number[] = [];
     let last = tr.update(0, null);
@@ -96,6 +96,16 @@ describe('FaceTracker', () => {
       expect(movingLeft.trackId).toBe(rightToLeft);
     }
     expect(leftToRight).not.toBe(rightToLeft);
+  });
+
+  it('starts no second track for a duplicate detection of a face already tracked', () => {
+    const tr = new FaceTracker();
+    tr.update(0, [face(100, 100)]);
+    // The same face twice (two crops found it), shifted a few pixels: one track, not two.
+    const u = tr.update(FRAME_MS, [face(120, 130), face(122, 131)]);
+    expect(u.faces.map((f) => f.trackId)).toEqual([1]);
+    // A second face elsewhere still gets its own track.
+    expect(tr.update(2 * FRAME_MS, [face(120, 130), face(400, 130)]).faces.map((f) => f.trackId)).toEqual([1, 2]);
   });
 
   it('keeps ids through a crossing where one face is occluded for two frames', () => {

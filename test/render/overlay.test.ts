@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { FaceResult } from '../../src/pipeline/frame-result.js';
-import { boxColour, heatMapsOf, renderOverlay } from '../../src/render/overlay.js';
+import { boxColour, faceLabel, facesSvg, heatMapsOf, renderOverlay } from '../../src/render/overlay.js';
 import { inferno } from '../../src/render/colormap.js';
 
 const W = 160;
@@ -58,11 +58,23 @@ describe('overlay rendering', () => {
     expect(Array.from(maps.get(1)!.values)).toEqual([0, 0, 0, 1]);
   });
 
-  it('colours boxes grey without an answer, green for real, red for fake', () => {
-    expect(boxColour(null)).toBe('#9aa0a6');
-    expect(boxColour(0)).toBe('rgb(40,200,60)');
-    expect(boxColour(1)).toBe('rgb(255,40,60)');
+  it('colours boxes by the face verdict: grey without an answer, green real, amber can\'t tell, red fake', () => {
+    expect(boxColour(undefined)).toBe('#9aa0a6');
+    expect(boxColour({ verdict: 'uncertain', why: 'no-answer', pFake: null })).toBe('#9aa0a6');
+    expect(boxColour({ verdict: 'real', why: 'decided', pFake: 0.1 })).toBe('#34c759');
+    expect(boxColour({ verdict: 'uncertain', why: 'near-threshold', pFake: 0.5 })).toBe('#ffb000');
+    expect(boxColour({ verdict: 'fake', why: 'decided', pFake: 0.9 })).toBe('#ff3b30');
     expect(inferno(0)).toEqual([0, 0, 4]);
     expect(inferno(1)).toEqual([252, 255, 164]);
+  });
+
+  it('labels a face with its track verdict, not with an average of its detectors', () => {
+    // Detector "blind" says 0.9 on this frame; the track verdict (fused, pooled so far) says 0.62.
+    const f = { ...face(false), verdict: { verdict: 'uncertain', why: 'near-threshold', pFake: 0.62 } } as const;
+    expect(faceLabel(f)).toBe("#1 can't tell 0.62");
+    expect(faceLabel(face(false))).toBe('#1 no answer');
+    const svg = facesSvg(W, H, [f], faceLabel);
+    expect(svg).toContain('#1 can&#39;t tell 0.62');
+    expect(svg).not.toContain('0.90');
   });
 });

@@ -53,7 +53,7 @@ function fakeAnalysis() {
     );
   const { fitted: _fitted, ...manual } = parseConfig({}).verdict;
   const policy = { ...manual, source: 'test' };
-  const analysis = { source: {} as Analysis['source'], detectorNames: ['d'], results, report, builder, snapshot, policy } as Analysis;
+  const analysis = { source: { info: { still: false } } as Analysis['source'], detectorNames: ['d'], results, report, builder, snapshot, policy } as Analysis;
   const push = (seq: number, epistemic: number) => {
     const result = { streamId: 's', seq, ptsMs: seq * 40, width: 64, height: 64, faces: [face(epistemic)], endedTracks: [], timing: { facesMs: 1, detectorsMs: 1 } };
     builder.add(result);

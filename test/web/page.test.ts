@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('web page with faces and a detector', () => {
       await page.goto(withDetector.url);
       await page.setInputFiles('#upload-file', clip);
       await page.click('#upload-form button[type=submit]');
-      await page.waitForSelector('#report table', { timeout: 60_000 });
+      await page.waitForSelector('#report-headline', { timeout: 60_000 });
       expect(await page.textContent('#alert-list')).toContain('face #');
       expect(await page.textContent('#chart-legend')).toContain('mc-demo');
       if (shots) await page.screenshot({ path: join(shots, 'faces.png'), fullPage: true });

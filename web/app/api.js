@@ -27,6 +27,7 @@ export const listAnalyses = () => call('/api/analyses').then((b) => b.analyses);
 export const getAnalysis = (id) => call(`/api/analyses/${id}`);
 export const getAlerts = (id) => call(`/api/analyses/${id}/alerts`).then((b) => b.alerts);
 export const getReport = (id) => call(`/api/analyses/${id}/report`);
+export const getSummary = (id) => call(`/api/analyses/${id}/summary`);
 export const stopAnalysis = (id) => call(`/api/analyses/${id}/stop`, { method: 'POST' });
 
 export function uploadVideo(file) {
@@ -48,6 +49,7 @@ export function wsUrl(path, params = {}) {
   return url.toString();
 }
 
-export function reportHref(id) {
-  return apiKey() ? `/api/analyses/${id}/report?key=${encodeURIComponent(apiKey())}` : `/api/analyses/${id}/report`;
+/** Link to a report file (`report` JSON or `report.html`), with the key as a query parameter when one is set. */
+export function reportHref(id, file = 'report') {
+  return apiKey() ? `/api/analyses/${id}/${file}?key=${encodeURIComponent(apiKey())}` : `/api/analyses/${id}/${file}`;
 }

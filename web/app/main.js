@@ -2,12 +2,12 @@
 import * as api from './api.js';
 import { Timeline } from './chart.js';
 import { Feed } from './feed.js';
-import { renderAlerts, renderList, renderReport, renderVerdict } from './views.js';
+import { renderAlerts, renderFaces, renderList, renderReport, renderVerdict } from './views.js';
 import { startWebcam } from './webcam.js';
 
 /** The page: forms, the analysis list, and the live view of the selected analysis. */
 const $ = (id) => document.getElementById(id);
-const state = { selected: null, feed: null, alerts: new Map(), frames: 0, webcam: null };
+const state = { selected: null, feed: null, alerts: new Map(), faces: new Map(), frames: 0, webcam: null };
 const timeline = new Timeline($('chart'), $('chart-legend'));
 
 $('api-key').value = api.apiKey();
@@ -25,7 +25,7 @@ function showError(e) {
 $('upload-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const file = $('upload-file').files[0];
-  if (!file) return showError(new Error('choose a video file first'));
+  if (!file) return showError(new Error('choose a video or photo first'));
   showError(null);
   try {
     select(await api.uploadVideo(file));
@@ -69,8 +69,15 @@ function select(analysis, keepPreview = false) {
   state.feed?.close();
   state.selected = analysis.id;
   state.alerts = new Map();
+  state.faces = new Map();
   state.frames = 0;
   timeline.reset();
+  // Nothing of the previous analysis stays on screen.
+  $('stat-frames').textContent = '0';
+  $('stat-faces').textContent = '0';
+  $('stat-time').textContent = '0.0 s';
+  $('stat-alerts').textContent = '0';
+  renderFaces($('face-list'), state.faces);
   if (!keepPreview) $('webcam-preview').hidden = true;
   $('overlay').hidden = true;
   $('overlay-empty').hidden = keepPreview;
@@ -88,10 +95,12 @@ function select(analysis, keepPreview = false) {
 }
 
 function showInfo(info) {
+  // A photo has no timeline: its 16 presentations are samples of one picture, not moments.
+  $('timeline-card').hidden = Boolean(info.media && info.media.still);
   $('stat-status').textContent = info.status;
   $('stat-frames').textContent = String(info.frames);
   $('stat-alerts').textContent = String(info.alerts);
-  renderVerdict($('verdict'), $('verdict-reason'), info.verdict);
+  renderVerdict($('verdict'), $('verdict-headline'), $('verdict-reason'), info.verdict);
 }
 
 function onMessage(msg) {
@@ -107,7 +116,9 @@ function onMessage(msg) {
       $('stat-frames').textContent = String(state.frames);
       $('stat-faces').textContent = String(msg.frame.faces.length);
       $('stat-time').textContent = `${(msg.frame.ptsMs / 1000).toFixed(1)} s`;
-      renderVerdict($('verdict'), $('verdict-reason'), msg.verdict);
+      renderVerdict($('verdict'), $('verdict-headline'), $('verdict-reason'), msg.verdict);
+      if (msg.verdict.threshold !== undefined) timeline.setThreshold(msg.verdict.threshold);
+      if (trackFaces(msg.frame.faces)) renderFaces($('face-list'), state.faces);
       break;
     case 'overlay':
       $('overlay').src = `data:image/${msg.format};base64,${msg.data}`;
@@ -134,10 +145,23 @@ function onMessage(msg) {
   }
 }
 
+/** Keeps each face's latest track verdict; true when something shown changed. */
+function trackFaces(faces) {
+  let changed = false;
+  for (const f of faces) {
+    if (!f.verdict) continue;
+    const old = state.faces.get(f.trackId);
+    if (old && old.verdict === f.verdict.verdict && old.pFake === f.verdict.pFake) continue;
+    state.faces.set(f.trackId, { verdict: f.verdict.verdict, pFake: f.verdict.pFake });
+    changed = true;
+  }
+  return changed;
+}
+
 async function finished(id) {
   if (state.selected !== id) return;
   try {
-    const [info, alerts, report] = await Promise.all([api.getAnalysis(id), api.getAlerts(id), api.getReport(id)]);
+    const [info, alerts, report, summary] = await Promise.all([api.getAnalysis(id), api.getAlerts(id), api.getReport(id), api.getSummary(id)]);
     if (state.selected !== id) return;
     showInfo(info);
     for (const a of alerts) state.alerts.set(a.id, a);
@@ -146,8 +170,12 @@ async function finished(id) {
       for (const f of report.frames) timeline.addFrame(f);
       state.frames = report.frames.length;
     }
+    timeline.setThreshold(summary.threshold);
     for (const a of state.alerts.values()) timeline.addAlert(a);
-    renderReport($('report'), report, api.reportHref(id));
+    // The final word per face: the report's track verdicts (equal to the last frame's).
+    state.faces = new Map(summary.faces.map((f) => [f.trackId, { verdict: f.verdict, pFake: f.pFake, headline: f.headline }]));
+    renderFaces($('face-list'), state.faces);
+    renderReport($('report'), report, summary, { json: api.reportHref(id), html: api.reportHref(id, 'report.html') });
   } catch (err) {
     $('report').textContent = err.message;
   }

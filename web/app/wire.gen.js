@@ -153,6 +153,18 @@ export const SCHEMAS = {
              }
             ]
            },
+           "why": {
+            "type": "string"
+           },
+           "headline": {
+            "type": "string"
+           },
+           "explanation": {
+            "type": "string"
+           },
+           "threshold": {
+            "type": "number"
+           },
            "reason": {
             "type": "string"
            },
@@ -222,6 +234,9 @@ export const SCHEMAS = {
               "type": "null"
              }
             ]
+           },
+           "still": {
+            "type": "boolean"
            }
           }
          },
@@ -424,6 +439,45 @@ export const SCHEMAS = {
              }
             }
            }
+          },
+          "verdict": {
+           "type": "object",
+           "required": [
+            "verdict",
+            "why",
+            "pFake"
+           ],
+           "properties": {
+            "verdict": {
+             "anyOf": [
+              {
+               "const": "real",
+               "type": "string"
+              },
+              {
+               "const": "fake",
+               "type": "string"
+              },
+              {
+               "const": "uncertain",
+               "type": "string"
+              }
+             ]
+            },
+            "why": {
+             "type": "string"
+            },
+            "pFake": {
+             "anyOf": [
+              {
+               "type": "number"
+              },
+              {
+               "type": "null"
+              }
+             ]
+            }
+           }
           }
          }
         }
@@ -455,6 +509,18 @@ export const SCHEMAS = {
           "type": "string"
          }
         ]
+       },
+       "why": {
+        "type": "string"
+       },
+       "headline": {
+        "type": "string"
+       },
+       "explanation": {
+        "type": "string"
+       },
+       "threshold": {
+        "type": "number"
        },
        "reason": {
         "type": "string"
@@ -832,6 +898,18 @@ export const SCHEMAS = {
              }
             ]
            },
+           "why": {
+            "type": "string"
+           },
+           "headline": {
+            "type": "string"
+           },
+           "explanation": {
+            "type": "string"
+           },
+           "threshold": {
+            "type": "number"
+           },
            "reason": {
             "type": "string"
            },
@@ -901,6 +979,9 @@ export const SCHEMAS = {
               "type": "null"
              }
             ]
+           },
+           "still": {
+            "type": "boolean"
            }
           }
          },
@@ -1202,6 +1283,18 @@ export const SCHEMAS = {
              }
             ]
            },
+           "why": {
+            "type": "string"
+           },
+           "headline": {
+            "type": "string"
+           },
+           "explanation": {
+            "type": "string"
+           },
+           "threshold": {
+            "type": "number"
+           },
            "reason": {
             "type": "string"
            },
@@ -1271,6 +1364,9 @@ export const SCHEMAS = {
               "type": "null"
              }
             ]
+           },
+           "still": {
+            "type": "boolean"
            }
           }
          },
@@ -1463,6 +1559,18 @@ export const SCHEMAS = {
          }
         ]
        },
+       "why": {
+        "type": "string"
+       },
+       "headline": {
+        "type": "string"
+       },
+       "explanation": {
+        "type": "string"
+       },
+       "threshold": {
+        "type": "number"
+       },
        "reason": {
         "type": "string"
        },
@@ -1532,6 +1640,9 @@ export const SCHEMAS = {
           "type": "null"
          }
         ]
+       },
+       "still": {
+        "type": "boolean"
        }
       }
      },

@@ -1,10 +1,15 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
+import { displayInput } from '../../ingest/input-policy.js';
+import type { Report } from '../../pipeline/report.js';
+import { humanReport } from '../../report/human-report.js';
+import type { Thumbnail } from '../../report/html-report.js';
+import { renderHtmlReport } from '../../report/html-report.js';
 import type { AnalysisManager } from '../analyses.js';
 import { newAnalysisId, requireFreeSpace } from '../analyses.js';
 import { uploadGuard, urlGuard } from '../input-guards.js';
@@ -34,6 +39,16 @@ const splitDetectors = (s: string | undefined) => s?.split(',').map((x) => x.tri
 export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): void {
   const { config, manager, store } = deps;
   const limits = config.server.upload;
+
+  /** The report of an analysis: the live snapshot while it runs, else the stored one. */
+  const readReport = (id: string): Report => {
+    found(manager.get(id), id);
+    const live = manager.live(id);
+    if (live) return liveSnapshot(live) as Report;
+    const r = store.reportPath(id);
+    if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${id} has no report yet`);
+    return JSON.parse(readFileSync(r.path, 'utf8')) as Report;
+  };
 
   app.post<{ Querystring: { detectors?: string } }>(
     '/api/analyses/upload',
@@ -115,8 +130,27 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
   });
 
   app.get<{ Params: { id: string } }>(
+    '/api/analyses/:id/summary',
+    { schema: { summary: 'The report for people as data (src/report/human-report.ts): verdict in words, faces, moments, regions, detectors', params: IdParams, response: { 404: ErrorBody } } },
+    async (req) => humanReport(readReport(req.params.id)),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/analyses/:id/report.html',
+    { schema: { summary: 'The printable report for people (self-contained HTML: verdict in words, faces, moments, regions, detectors)', params: IdParams, produces: ['text/html'], response: { 404: ErrorBody } } },
+    async (req, reply) => {
+      const report = readReport(req.params.id);
+      const html = renderHtmlReport(humanReport(report), report, store.thumbnails(req.params.id) as Thumbnail[]);
+      return reply
+        .header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+        .type('text/html; charset=utf-8')
+        .send(html);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report',
-    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams } },
+    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams, response: { 404: ErrorBody }, documents: { 200: { $ref: '#/components/schemas/Report' } } } },
     async (req, reply) => {
       found(manager.get(req.params.id), req.params.id);
       const live = manager.live(req.params.id);
@@ -131,7 +165,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/analyses/:id/frames', { schema: { summary: 'Frame results as NDJSON, one line per analysed frame', params: IdParams } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/analyses/:id/frames', { schema: { summary: 'Frame results as NDJSON, one line per analysed frame', params: IdParams, produces: ['application/x-ndjson'], response: { 404: ErrorBody } } }, async (req, reply) => {
     found(manager.get(req.params.id), req.params.id);
     const p = store.framesPath(req.params.id);
     if (!p) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no frames`);

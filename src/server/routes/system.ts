@@ -5,6 +5,7 @@ import type { AnalysisManager } from '../analyses.js';
 import type { Metrics } from '../metrics.js';
 import type { OpenApiCollector } from '../openapi.js';
 import type { AnalysisStore } from '../store.js';
+import { ReportDoc } from '../report-doc.js';
 import * as wire from '../wire.js';
 
 /** Health, Prometheus metrics, the OpenAPI document and the config schema. */
@@ -22,7 +23,7 @@ export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisMana
       store: { freeBytes, lowDisk, quarantined: quarantined.map((q) => ({ name: q.name, reason: q.reason })) },
     };
   });
-  app.get('/api/metrics', { schema: { summary: 'Prometheus metrics (text format 0.0.4)' } }, async (_req, reply) =>
+  app.get('/api/metrics', { schema: { summary: 'Prometheus metrics (text format 0.0.4)', produces: ['text/plain'] } }, async (_req, reply) =>
     reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
   );
   app.get('/api/config/schema', { schema: { summary: 'JSON schema of the configuration' } }, async () => ConfigSchema);
@@ -33,6 +34,7 @@ export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisMana
       ServerMsg: wire.ServerMsg,
       ClientMsg: wire.ClientMsg,
       ErrorBody: wire.ErrorBody,
+      Report: ReportDoc,
     }),
   );
 }
