@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
-import { displayInput } from '../../ingest/input-policy.js';
 import type { Report } from '../../pipeline/report.js';
 import { humanReport } from '../../report/human-report.js';
 import type { Thumbnail } from '../../report/html-report.js';
