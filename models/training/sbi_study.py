@@ -125,10 +125,11 @@ def final_split(views: Views, cfg: RunConfig, log) -> tuple:
     evalv = views.subset(np.where(canon & (m['split'] == 'eval'))[0])
     ref = views.subset(np.where(canon & (m['split'] == 'calib'))[0])
     model = train_run(cfg, train, log=log)
-    if log: log(f"  SBI on unseen people (calib+eval sbi-test vs real): AUC {fmt(sbi_auc(model, cfg, views))}")
+    sbi = sbi_auc(model, cfg, views)
+    log(f"  SBI on unseen people (calib+eval sbi-test vs real): AUC {fmt(sbi)}")
     pc, pe = predict(model, calib, cfg), predict(model, evalv, cfg)
     temp = fit_temperature(pc['logits'], calib.label)
-    res = {'temperature': temp}
+    res = {'temperature': temp, 'sbiAuc': sbi}
     for name, v, pr in (('calib', calib, pc), ('eval', evalv, pe)):
         s = mc_summary(pr['logits'], temp)
         et = epistemic_terms(model, cfg, train, ref, pr)
