@@ -58,8 +58,10 @@ def export_onnx(model: SbiDetector, path: Path, size: int = 128) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     warnings.filterwarnings('ignore', message='The shape inference of prim::Constant')
     names = ['logits', 'dense_logits', 'gen_logits', 'features']
+    # the wrapper in eval mode: torch.onnx.export restores the exported module's mode afterwards,
+    # and a wrapper left in training mode would switch the model's batch norms to batch statistics
     torch.onnx.export(
-        Exported(model), (img, noise, dense_noise), str(path), opset_version=OPSET, do_constant_folding=True,
+        Exported(model).eval(), (img, noise, dense_noise), str(path), opset_version=OPSET, do_constant_folding=True,
         input_names=['image', 'noise', 'dense_noise'], output_names=names,
         dynamic_axes={'image': {0: 'N'}, 'noise': {0: 'N', 1: 'T'}, 'dense_noise': {0: 'N', 1: 'T'},
                       'logits': {0: 'N', 1: 'T'}, 'dense_logits': {0: 'N', 1: 'T'}, 'gen_logits': {0: 'N', 1: 'T'},
@@ -129,6 +131,7 @@ def main() -> None:
     img = parity_image(n, 128)
     noise = parity_noise((n, t, model.noise_width), mc['mode'], model.heads.p if args.head == 'dropout' else 0.5)
     dnoise = parity_noise((n, t, model.channels), mc['mode'], model.heads.p_dense if args.head == 'dropout' else 0.3)
+    model.eval()
     with torch.no_grad():
         out = model(torch.from_numpy(img), torch.from_numpy(noise), torch.from_numpy(dnoise))
     (dest / 'parity.json').write_text(json.dumps({

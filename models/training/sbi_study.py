@@ -147,6 +147,14 @@ def final_split(views: Views, cfg: RunConfig, log) -> tuple:
             f"frame AUC {fmt(res[name]['frameAuc'])}")
     return model, res
 
+def sbi_auc(model, cfg, views: Views) -> float | None:
+    """Does the SBI task itself transfer to people never trained on? sbi-test fakes vs canonical reals."""
+    m = views.meta
+    idx = np.where(np.isin(m['split'], ('calib', 'eval')) & ((m['view'] == 'sbi-test') | ((m['view'] == 'canonical') & (views.label == 0))))[0]
+    v = views.subset(idx)
+    return auc(mc_summary(predict(model, v, cfg)['logits'])['p'], v.label)
+
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -184,10 +192,3 @@ def main() -> None:
 if __name__ == '__main__':
     main()
 
-
-def sbi_auc(model, cfg, views: Views) -> float | None:
-    """Does the SBI task itself transfer to people never trained on? sbi-test fakes vs canonical reals."""
-    m = views.meta
-    idx = np.where(np.isin(m['split'], ('calib', 'eval')) & ((m['view'] == 'sbi-test') | ((m['view'] == 'canonical') & (views.label == 0))))[0]
-    v = views.subset(idx)
-    return auc(mc_summary(predict(model, v, cfg)['logits'])['p'], v.label)

@@ -9,7 +9,7 @@ const BlindConfig = Type.Object(
     type: Type.Literal('blind'),
     name: Type.Optional(Type.String({ description: 'Name in results; defaults to the model name.' })),
     model: Type.String({
-      default: 'blind-mobilenet-mcd',
+      default: 'blind-mobilenet-sbi-mcd',
       description: 'Model folder under models/, a folder path, or a path to a manifest.json (see models/README.md).',
     }),
     samplesPerFrame: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'k: Monte Carlo samples per face per frame.' }),

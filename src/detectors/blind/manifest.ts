@@ -152,7 +152,7 @@ function loadDensity(d: Json, dir: string, path: string): FeatureDensity {
 
 function checkFile(file: string, sha256: string | undefined, bytes: number | undefined, path: string): void {
   if (!existsSync(file)) bad(path, `model file ${file} is missing`);
-  if (bytes !== undefined && statSync(file).size !== bytes) bad(path, `model file ${file} has ${statSync(file).size} bytes, the manifest says ${bytes}`);
+  if (bytes !== undefined && statSync(file).size !== bytes) bad(path, `file ${file} has ${statSync(file).size} bytes, the manifest says ${bytes}`);
   if (!sha256) bad(path, 'sha256 missing');
   const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
   if (digest !== sha256) bad(path, `file ${file} has sha256 ${digest.slice(0, 12)}…, the manifest expects ${String(sha256).slice(0, 12)}…`);
