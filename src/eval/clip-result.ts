@@ -6,6 +6,8 @@ import type { AttributionModel } from '../pipeline/attribution.js';
 import { estimateSource } from '../pipeline/attribution.js';
 import type { VerdictPolicy, VideoScore } from '../pipeline/verdict.js';
 import { fuseScores, fusedVerdict } from '../pipeline/verdict.js';
+import type { UncertaintyStats } from '../pipeline/uncertainty.js';
+import { withDistance } from '../pipeline/uncertainty.js';
 import type { ClipResult, ClipScore, EvalItem } from './types.js';
 
 /**
@@ -30,8 +32,17 @@ export function clipScore(v: VideoScore): ClipScore {
     entropy: u?.entropy ?? null,
     aleatoric: u?.aleatoric ?? null,
     epistemic: u?.epistemic ?? null,
+    ...(u?.distance !== undefined ? { distance: u.distance } : {}),
     evidenceFrames: v.evidenceFrames,
   };
+}
+
+/** Statistics rebuilt from a stored score (one pseudo-sample), the distance term kept. */
+function statsOf(mean: number, d: { std?: number | null; entropy?: number | null; aleatoric?: number | null; epistemic?: number | null; distance?: number | undefined }): UncertaintyStats {
+  const base = { mean, std: d.std ?? 0, entropy: d.entropy ?? 0, aleatoric: d.aleatoric ?? 0, epistemic: d.epistemic ?? 0, samples: 1 };
+  if (d.distance === undefined) return base;
+  // the stored epistemic already holds ln 2 · distance: take the MI part back out before re-adding it
+  return withDistance({ ...base, epistemic: Math.max(0, base.epistemic - Math.LN2 * d.distance) }, d.distance);
 }
 
 export function clipResult(item: EvalItem, perturbation: string, report: Report, wallMs: number): ClipResult {
@@ -93,9 +104,10 @@ export function scoreFromFeatures(f: SegmentFeatures, detector: string): VideoSc
   const g = (k: string) => f[`${detector}.${k}`];
   const mean = g('pFake');
   if (mean === undefined) return null;
+  const distance = g('distance');
   return {
     pFake: mean,
-    uncertainty: { mean, std: g('std') ?? 0, entropy: g('entropy') ?? 0, aleatoric: g('aleatoric') ?? 0, epistemic: g('epistemic') ?? 0, samples: 1 },
+    uncertainty: statsOf(mean, { std: g('std'), entropy: g('entropy'), aleatoric: g('aleatoric'), epistemic: g('epistemic'), ...(distance !== undefined ? { distance } : {}) }),
     evidenceFrames: 1,
   };
 }
@@ -114,7 +126,7 @@ export function reapply(r: ClipResult, policy: VerdictPolicy, model: Attribution
       ? { pFake: null, uncertainty: null, evidenceFrames: d.evidenceFrames }
       : {
           pFake: d.pFake,
-          uncertainty: { mean: d.pFake, std: d.std ?? 0, entropy: d.entropy ?? 0, aleatoric: d.aleatoric ?? 0, epistemic: d.epistemic ?? 0, samples: 1 },
+          uncertainty: statsOf(d.pFake, d),
           evidenceFrames: d.evidenceFrames,
         };
   });

@@ -24,6 +24,8 @@ export interface ClipScore {
   readonly entropy: number | null;
   readonly aleatoric: number | null;
   readonly epistemic: number | null;
+  /** The distance term of `epistemic`, when the detector has a feature density (docs/uncertainty.md). */
+  readonly distance?: number;
   readonly evidenceFrames: number;
 }
 

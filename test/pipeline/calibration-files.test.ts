@@ -47,8 +47,9 @@ describe('loadPolicy', () => {
   });
   it('the shipped policy and attribution model load', () => {
     const config = parseConfig({});
-    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-mobilenet-mcd']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/synth-videos\/calib/);
-    expect(loadAttribution(config, PACKAGE_ROOT)?.classes).toEqual(['real', 'recompress', 'reenact', 'sbi', 'swap', 'upsample']);
+    // fitted on the calib split of the corpus and development media (models/training/eval_sets.py)
+    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-mobilenet-sbi-mcd']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/sets\/calib/);
+    expect(loadAttribution(config, PACKAGE_ROOT)?.classes).toEqual(['real', 'aniportrait', 'anitalker', 'deepfacelive-dfm', 'edtalk', 'styleheat']);
     expect(loadAttribution(parseConfig({ attribution: { model: null } }), PACKAGE_ROOT)).toBeNull();
   });
 });
