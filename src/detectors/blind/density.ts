@@ -23,6 +23,19 @@ export interface FeatureDensity {
   readonly precisionCholesky: Float64Array;
   readonly logDetCov: number;
   readonly reference: { readonly p50: number; readonly p99: number };
+  /** Lᵀ μ_c per class, precomputed: d²_c = ‖Lᵀ f − Lᵀ μ_c‖², one D×D product per face instead of one per class. */
+  readonly projectedMeans: readonly Float64Array[];
+}
+
+/** Lᵀ v for the row-major lower-triangular L (z_j = Σ_{i ≥ j} v_i · L[i][j]). */
+function projectT(chol: Float64Array, dim: number, v: ArrayLike<number>): Float64Array {
+  const z = new Float64Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const vi = v[i] as number;
+    const row = i * dim;
+    for (let j = 0; j <= i; j++) z[j] = (z[j] as number) + vi * (chol[row + j] as number);
+  }
+  return z;
 }
 
 type Json = Record<string, unknown>;
@@ -57,22 +70,20 @@ export function parseFeatureDensity(j: Json, where: string): FeatureDensity {
   const p50 = ref?.p50;
   const p99 = ref?.p99;
   if (typeof p50 !== 'number' || typeof p99 !== 'number' || !(p99 > p50)) bad(where, 'reference needs p50 < p99');
-  return { dim, classes: classes as string[], means, logPriors, precisionCholesky: chol, logDetCov: j.logDetCov, reference: { p50, p99 } };
+  const projectedMeans = means.map((mu) => projectT(chol, dim, mu));
+  return { dim, classes: classes as string[], means, logPriors, precisionCholesky: chol, logDetCov: j.logDetCov, reference: { p50, p99 }, projectedMeans };
 }
 
 /** Squared Mahalanobis distance of f to each class mean. */
 export function squaredDistances(d: FeatureDensity, f: ArrayLike<number>): number[] {
   const D = d.dim;
   if (f.length !== D) throw new RangeError(`feature has ${f.length} values, the density expects ${D}`);
-  const diff = new Float64Array(D);
-  return d.means.map((mu) => {
-    for (let i = 0; i < D; i++) diff[i] = (f[i] as number) - (mu[i] as number);
-    // z_j = Σ_i diff_i · L[i][j]; L is lower-triangular, so i ≥ j.
+  const z = projectT(d.precisionCholesky, D, f);
+  return d.projectedMeans.map((zm) => {
     let total = 0;
     for (let j = 0; j < D; j++) {
-      let z = 0;
-      for (let i = j; i < D; i++) z += (diff[i] as number) * (d.precisionCholesky[i * D + j] as number);
-      total += z * z;
+      const e = (z[j] as number) - (zm[j] as number);
+      total += e * e;
     }
     return total;
   });
