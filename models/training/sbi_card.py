@@ -72,8 +72,9 @@ def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family
                          f"{f3(p['mi'])} / {f3(p['distance'])} / {f3(p['combined'])} | {f3(e['mi'])} / {f3(e['distance'])} / {f3(e['combined'])} |")
         lines += ['', f"Mean held-out video AUC {f3(study.get('logoMeanVideoAuc'))}.", '']
     lines += ['## Cost and training', '',
-              f"- Training (fit + calibration + density) {seconds:.0f} s on this 2-core CPU, from cached trunk maps "
-              '(views: models/training/views.py; maps: `sbi_train features`, ONNX Runtime).',
+              f"- Training (fit + calibration + density) {seconds:.0f} s on this 2-core CPU shared with other jobs, "
+              + ('end to end on the cached view images (models/training/views.py).' if manifest['training']['config'].get('end_to_end')
+                 else 'from cached trunk maps (views: models/training/views.py; maps: `sbi_train features`, ONNX Runtime).'),
               f"- Parameters {manifest['parameters']:,}; ONNX {manifest['bytes'] / 1e6:.1f} MB. Per-face cost: docs/benchmarks.md.",
               '', '## Limits', '',
               '- Few people and sources (the corpus and development media); the eval split holds one or two clips of '
