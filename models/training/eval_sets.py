@@ -17,7 +17,7 @@ import argparse
 import os
 from pathlib import Path
 
-from .face_index import assign_splits, group_of
+from .face_index import group_of, split_groups
 
 SHARED = Path('../shared')
 
@@ -37,13 +37,7 @@ def main() -> None:
         for file, label, method in rows(SHARED / source):
             clip = file.rsplit('.', 1)[0]
             items.append((source, file, clip, label, method, group_of(clip, source)))
-    strata: dict[str, str] = {}
-    for _, _, _, label, method, g in items:
-        if label == 'fake':
-            strata[g] = method
-        else:
-            strata.setdefault(g, 'real')
-    split = assign_splits(strata, args.seed)
+    split = split_groups(((g, label, method) for _, _, _, label, method, g in items), args.seed)
     for name in ('calib', 'eval'):
         d = args.out / name
         d.mkdir(parents=True, exist_ok=True)

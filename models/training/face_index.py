@@ -80,6 +80,18 @@ def assign_splits(groups: dict[str, str], seed: int = 0) -> dict[str, str]:
     return out
 
 
+def split_groups(members, seed: int = 0) -> dict[str, str]:
+    """group → split from (group, label, method) of every clip or face: a group's stratum is the
+    generator of its fakes, or 'real' when it has none (see `assign_splits`)."""
+    strata: dict[str, str] = {}
+    for group, label, method in members:
+        if label == 'fake':
+            strata[group] = method
+        else:
+            strata.setdefault(group, 'real')
+    return assign_splits(strata, seed)
+
+
 @dataclass
 class Face:
     file: str
@@ -107,14 +119,9 @@ def load_faces(index: Path, seed: int = 0, labels: Path | None = None) -> list[F
         r = json.loads(line)
         faces.append(Face(r['file'], r['clip'], r['source'], r['kind'], r['label'], r['method'], r['seq'],
                           r['trackId'], r['landmarks'], extra=r))
-    strata: dict[str, str] = {}
     for f in faces:
         f.group = group_of(f.clip, f.source)
-        if f.label == 'fake':
-            strata[f.group] = f.method
-        else:
-            strata.setdefault(f.group, 'real')
-    split = assign_splits(strata, seed)
+    split = split_groups(((f.group, f.label, f.method) for f in faces), seed)
     per_face = json.loads(labels.read_text()) if labels and labels.exists() else {}
     lm_path = index.parent / 'landmarks68.json'
     lm68 = json.loads(lm_path.read_text()) if lm_path.exists() else {}

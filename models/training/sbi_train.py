@@ -2,10 +2,8 @@
 
     # 1. the frozen trunk's maps of every view, once per backbone (minutes)
     python3 -m models.training.sbi_train features --family faceres
-    # 2. leave-one-generator-out study + the final split (train → calib → eval), one head
-    python3 -m models.training.sbi_train study --family faceres --head dropout
-    # 3. the shipped model: trained on the train split, temperature and density reference on calib
-    python3 -m models.training.sbi_train fit --family faceres --head dropout --name blind-faceres-mcd
+    # 2. leave-one-generator-out study + the final split (train → calib → eval): sbi_study.py
+    # 3. the shipped model (train split; temperature and density reference on calib): sbi_export.py
 
 With a frozen backbone (`--tune-upper` off) only the neck, the dense trunk and the heads learn, from
 cached stride-16 and stride-32 maps: a run is seconds to a minute on two cores. `--tune-upper` also
@@ -31,7 +29,8 @@ from torch import nn
 
 from . import density as dens
 from .face_index import GENERATORS
-from .metrics import auc, binary_entropy, sigmoid
+from . import metrics
+from .metrics import auc, balanced_weights, mc_stats
 from .sbi_model import SBI_CLASSES, SbiDetector
 
 CACHE = Path('models/training/cache')
@@ -239,11 +238,9 @@ def predict(model: SbiDetector, v: Views, cfg: RunConfig, batch: int = 256) -> d
 
 
 def mc_summary(logits: np.ndarray, temperature: float = 1.0) -> dict:
-    p = sigmoid(logits / temperature)
-    mean = p.mean(1)
-    total = binary_entropy(mean)
-    alea = binary_entropy(p).mean(1)
-    return {'p': mean, 'mi': np.maximum(total - alea, 0), 'aleatoric': alea}
+    """metrics.mc_stats under the names the study uses: p (mean), mi (mutual information), aleatoric."""
+    st = mc_stats(logits, temperature)
+    return {'p': st['mean'], 'mi': st['epistemic'], 'aleatoric': st['aleatoric']}
 
 
 def video_scores(clips: np.ndarray, tracks: np.ndarray, p: np.ndarray, min_track_crops: int = 3) -> dict:
@@ -281,28 +278,13 @@ def prob_greater(a: np.ndarray, b: np.ndarray) -> float | None:
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """Temperature on per-sample logits minimising the class-balanced NLL of the MC mean."""
-    w = np.where(labels == 1, 0.5 / max((labels == 1).sum(), 1), 0.5 / max((labels == 0).sum(), 1))
-    best = (math.inf, 1.0)
-    for t in np.exp(np.linspace(np.log(0.05), np.log(20), 200)):
-        p = np.clip(sigmoid(logits / t).mean(1), 1e-6, 1 - 1e-6)
-        nll = -(w * (labels * np.log(p) + (1 - labels) * np.log(1 - p))).sum()
-        if nll < best[0]:
-            best = (nll, float(t))
-    return best[1]
+    """Temperature on per-sample logits, class-balanced NLL of the MC mean (metrics.py)."""
+    return metrics.fit_temperature(logits, labels, weights=balanced_weights(labels))
 
 
 def ece(p: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
-    """Class-balanced expected calibration error with equal-width bins."""
-    w = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1))
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
-    total = 0.0
-    for b in range(bins):
-        m = idx == b
-        if m.any():
-            total += w[m].sum() * abs(np.average(y[m], weights=w[m]) - np.average(p[m], weights=w[m]))
-    return float(total / w.sum())
+    """Class-balanced expected calibration error, equal-width bins (metrics.py)."""
+    return metrics.ece(p, y, bins, weights=balanced_weights(y))
 
 
 def main() -> None:
