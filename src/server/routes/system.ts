@@ -5,7 +5,7 @@ import type { AnalysisManager } from '../analyses.js';
 import type { Metrics } from '../metrics.js';
 import type { OpenApiCollector } from '../openapi.js';
 import type { AnalysisStore } from '../store.js';
-import { ReportDoc } from '../report-doc.js';
+import { ReportDoc, SummaryDoc } from '../report-doc.js';
 import * as wire from '../wire.js';
 
 /** Health, Prometheus metrics, the OpenAPI document and the config schema. */
@@ -35,6 +35,7 @@ export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisMana
       ClientMsg: wire.ClientMsg,
       ErrorBody: wire.ErrorBody,
       Report: ReportDoc,
+      Summary: SummaryDoc,
     }),
   );
 }
