@@ -85,6 +85,7 @@ export const SummaryDoc = Type.Object(
         stance: Type.Union([Type.Literal('agrees'), Type.Literal('disagrees'), Type.Literal('not counted'), Type.Literal('no answer'), Type.Literal('not applicable')]),
       }),
     ),
+    likelySource: Type.Union([Type.String({ description: 'which generator probably made it, in words' }), Type.Null()]),
   },
   { additionalProperties: false, description: 'The report for people as data: verdict in words, faces, moments, regions, detectors' },
 );
