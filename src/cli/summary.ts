@@ -49,7 +49,7 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
   const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';
   lines.push(`  verdict: ${paint(s.verdict, s.verdict.toUpperCase())} — ${p}; ${s.reason}`);
   const a = s.attribution;
-  if (a) lines.push(`  ${sourceInWords(a)} (entropy ${a.entropy.toFixed(2)} nats)`);
+  if (a) lines.push(`  ${sourceInWords(a)}; classifier entropy ${a.entropy.toFixed(2)} nats`);
   return lines.join('\n');
 }
 

@@ -56,7 +56,7 @@ export function renderHtmlReport(h: HumanReport, r: Report, thumbnails: readonly
       : 'no fused score',
     `policy: threshold ${s.policy.decisionThreshold}, margin ${s.policy.margin}, max epistemic ${s.policy.maxEpistemic}, max disagreement ${s.policy.maxDisagreement}, min face-frames ${s.policy.minEvidenceFrames}`,
     ...(s.policy.source ? [`thresholds: ${s.policy.source}`] : []),
-    ...(s.attribution ? [`${sourceInWords(s.attribution)} (entropy ${s.attribution.entropy.toFixed(2)} nats)`] : []),
+    ...(s.attribution ? [`${sourceInWords(s.attribution)}; classifier entropy ${s.attribution.entropy.toFixed(2)} nats`] : []),
     `input: ${r.input.media.displayWidth}×${r.input.media.displayHeight} ${r.input.media.codec}${h.still ? ' (photo)' : `, ${secs(s.durationMs)}`}; analysed ${s.frames} frames at ${r.analysis.width}×${r.analysis.height}; fakescope ${r.tool.version}, ${r.analysis.finishedAt}`,
   ];
   return `<!doctype html>
