@@ -35,8 +35,28 @@ const AMBIGUOUS = /[\\\s\x00-\x1f\x7f]/;
 
 const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443, rtmp: 1935, rtmps: 443, rtsp: 554, rtsps: 322, srt: 0, udp: 0 };
 
+/**
+ * Schemes ffmpeg opens itself, without the policy proxy (which carries http(s) and HLS): their URL
+ * is handed to ffmpeg with the host replaced by the address that was checked, so a name that
+ * re-resolves to a private address between check and connect (DNS rebinding) is never reached.
+ * rtmps/rtsps keep the name: TLS servers choose their certificate by it (SNI), so pinning would
+ * break them; their residual risk is documented (docs/server.md).
+ */
+const PINNED_SCHEMES: ReadonlySet<string> = new Set(['rtmp', 'rtsp']);
+
+/** A checked stream URL: `href` as the client wrote it (normalised), `connect` what ffmpeg opens. */
+export interface StreamTarget {
+  readonly href: string;
+  readonly connect: string;
+}
+
 /** Checks a client-supplied stream URL; resolves to the URL ffmpeg gets, or throws E_INPUT_REFUSED/E_INPUT_UNREACHABLE. */
 export async function checkStreamUrl(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<string> {
+  return (await checkStreamTarget(raw, policy, resolve)).href;
+}
+
+/** As `checkStreamUrl`, with the URL to connect to: RTMP/RTSP pinned to the checked address. */
+export async function checkStreamTarget(raw: string, policy: UrlPolicy, resolve: Resolver = systemResolver): Promise<StreamTarget> {
   const shown = displayUrl(raw);
   const scheme = (/^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(raw)?.[1] ?? '').toLowerCase();
   if (!scheme) throw new FakescopeError('E_INPUT_REFUSED', `${shown}: not a URL`);
@@ -56,8 +76,15 @@ export async function checkStreamUrl(raw: string, policy: UrlPolicy, resolve: Re
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) throw new FakescopeError('E_INPUT_REFUSED', `${shown}: the URL has no host`);
   const port = url.port === '' ? (DEFAULT_PORT[scheme] ?? 0) : Number(url.port);
-  await checkHost(host, port, policy, resolve, shown);
-  return href;
+  const addresses = await checkHost(host, port, policy, resolve, shown);
+  return { href, connect: PINNED_SCHEMES.has(scheme) ? pinHost(url, addresses[0] as string) : href };
+}
+
+/** The URL with its host replaced by an address literal (IPv6 in brackets). Pure. */
+export function pinHost(url: URL, address: string): string {
+  const pinned = new URL(url.href);
+  pinned.hostname = isIP(address) === 6 ? `[${address}]` : address;
+  return pinned.href;
 }
 
 /**

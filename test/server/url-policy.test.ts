@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStreamUrl, isNonPublicAddress } from '../../src/server/url-policy.js';
+import { checkStreamTarget, checkStreamUrl, isNonPublicAddress, pinHost } from '../../src/server/url-policy.js';
 
 const policy = { allowedSchemes: ['http', 'https', 'rtmp', 'rtsp'], allowPrivateAddresses: false, allowAddresses: [] as string[], resolveTimeoutMs: 1000 };
 const resolver = (table: Record<string, string[]>) => async (host: string) => {
@@ -78,5 +78,35 @@ describe('checkStreamUrl', () => {
 
   it('allows private addresses only when configured', async () => {
     await expect(checkStreamUrl('http://localhost/x.ts', { ...policy, allowPrivateAddresses: true }, dns)).resolves.toBe('http://localhost/x.ts');
+  });
+});
+
+describe('checkStreamTarget: RTMP/RTSP go to the address that was checked (no DNS rebinding)', () => {
+  const policy2 = { ...policy, allowedSchemes: ['http', 'https', 'rtmp', 'rtmps', 'rtsp', 'rtsps'] };
+
+  it('pins rtmp and rtsp to the checked address, keeps the name for http(s) and the TLS variants', async () => {
+    const dns = resolver({ 'cam.example': ['93.184.216.34'], 'v6.example': ['2606:4700::1111'] });
+    await expect(checkStreamTarget('rtsp://user:pw@cam.example:8554/live?x=1', policy2, dns)).resolves.toEqual({
+      href: 'rtsp://user:pw@cam.example:8554/live?x=1',
+      connect: 'rtsp://user:pw@93.184.216.34:8554/live?x=1',
+    });
+    await expect(checkStreamTarget('rtmp://v6.example/app/key', policy2, dns)).resolves.toMatchObject({ connect: 'rtmp://[2606:4700::1111]/app/key' });
+    for (const url of ['https://cam.example/live.m3u8', 'rtmps://cam.example/app/key', 'rtsps://cam.example/live']) {
+      const t = await checkStreamTarget(url, policy2, dns);
+      expect(t.connect).toBe(t.href);
+    }
+  });
+
+  it('a name that answers public then private is refused, or pinned to the public answer it was checked on', async () => {
+    let calls = 0;
+    const rebinding = async () => (calls++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']);
+    const t = await checkStreamTarget('rtsp://rebind.example/cam', policy2, rebinding);
+    expect(t.connect).toBe('rtsp://93.184.216.34/cam'); // ffmpeg never resolves the name again
+    await expect(checkStreamTarget('rtsp://rebind.example/cam', policy2, rebinding)).rejects.toMatchObject({ code: 'E_INPUT_REFUSED' });
+  });
+
+  it('pinHost writes IPv4 and IPv6 literals', () => {
+    expect(pinHost(new URL('rtsp://h.example:554/a'), '10.0.0.1')).toBe('rtsp://10.0.0.1:554/a');
+    expect(pinHost(new URL('rtmp://h.example/a'), '::1')).toBe('rtmp://[::1]/a');
   });
 });

@@ -16,7 +16,7 @@ import { displayUrl } from '../redact.js';
 import type { AnalysisStore } from '../store.js';
 import { isDiskFull } from '../store-files.js';
 import type { Resolver } from '../url-policy.js';
-import { checkStreamUrl } from '../url-policy.js';
+import { checkStreamTarget } from '../url-policy.js';
 import { AlertList, AnalysisInfo, AnalysisList, CreateUrlBody, ErrorBody } from '../wire.js';
 
 export interface AnalysesRouteDeps {
@@ -98,12 +98,12 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     '/api/analyses/url',
     { schema: { summary: 'Analyse a stream or file URL (http(s), HLS, RTMP, RTSP)', body: CreateUrlBody, response: { 201: AnalysisInfo, ...errors } } },
     async (req, reply) => {
-      const url = await checkStreamUrl(req.body.url, config.server.urls, deps.resolver);
-      const display = displayUrl(url);
+      const target = await checkStreamTarget(req.body.url, config.server.urls, deps.resolver);
+      const display = displayUrl(target.href);
       const guard = urlGuard(display, await deps.proxyEnv());
       const info = await manager.create({
         kind: 'url',
-        input: url,
+        input: target.connect,
         display,
         guard,
         ...(req.body.detectors ? { detectors: req.body.detectors } : {}),
