@@ -3,7 +3,7 @@
  * then compare another build's reports with them.
  *
  *   node dist/scripts/compare-reports.js record --out .bench/reports-before.json
- *   node dist/scripts/compare-reports.js compare --baseline .bench/reports-before.json [--tolerance 0.05]
+ *   node dist/scripts/compare-reports.js compare --baseline .bench/reports-before.json [--tolerance 0.05] [--save FILE] [--config cfg.json]
  *
  * Recorded per clip: the verdict, the fused p(fake), each detector's p(fake) and answered
  * face-frames, and every frame's face boxes. `compare` fails (exit code 1) when a verdict differs
@@ -48,6 +48,8 @@ const { values, positionals } = parseArgs({
     media: { type: 'string', default: join('..', 'shared', 'media') },
     out: { type: 'string', default: join('.bench', 'reports.json') },
     baseline: { type: 'string' },
+    /** compare: also write this run's records here. */
+    save: { type: 'string' },
     tolerance: { type: 'string', default: '0.05' },
     config: { type: 'string' },
   },
@@ -86,6 +88,7 @@ export function compareRecords(before: readonly ClipRecord[], after: readonly Cl
       continue;
     }
     const dp = a.pFake === null || b.pFake === null ? (a.pFake === b.pFake ? 0 : Infinity) : Math.abs(a.pFake - b.pFake);
+    const perDetector = Object.entries(b.detectors).map(([k, d]) => `${k} ${d.pFake?.toFixed(3) ?? '—'}→${a.detectors[k]?.pFake?.toFixed(3) ?? '—'}`).join(', ');
     const dd = Math.max(0, ...Object.entries(b.detectors).map(([k, d]) => {
       const x = a.detectors[k];
       if (!x) return Infinity;
@@ -106,7 +109,7 @@ export function compareRecords(before: readonly ClipRecord[], after: readonly Cl
     const same = a.verdict === b.verdict && dp <= tolerance && dd <= tolerance;
     if (!same) ok = false;
     const f = (v: number | null) => (v === null ? '—' : v.toFixed(4));
-    lines.push(`| ${b.clip} | ${b.verdict} → ${a.verdict}${a.verdict === b.verdict ? '' : ' **differs**'} | ${f(b.pFake)} → ${f(a.pFake)} (${dp.toFixed(4)}) | ${dd.toFixed(4)} | ${mean.toFixed(3)} / ${p5.toFixed(3)} | ${onlyBefore} / ${onlyAfter} |`);
+    lines.push(`| ${b.clip} | ${b.verdict} → ${a.verdict}${a.verdict === b.verdict ? '' : ' **differs**'} | ${f(b.pFake)} → ${f(a.pFake)} (${dp.toFixed(4)}) | ${dd.toFixed(4)} (${perDetector}) | ${mean.toFixed(3)} / ${p5.toFixed(3)} | ${onlyBefore} / ${onlyAfter} |`);
   }
   lines.push('', `Tolerance on p(fake): ±${tolerance}. ${ok ? 'All verdicts equal and every p(fake) within it.' : '**Differences beyond the tolerance.**'}`);
   return { lines, ok };
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     if (!values.baseline) throw new Error('compare needs --baseline FILE');
     const before = JSON.parse(readFileSync(values.baseline, 'utf8')) as ClipRecord[];
     const after = await record();
+    if (values.save) writeFileSync(values.save, JSON.stringify(after));
     const { lines, ok } = compareRecords(before, after, Number(values.tolerance));
     process.stdout.write(`${lines.join('\n')}\n`);
     if (!ok) process.exitCode = 1;
