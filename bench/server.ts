@@ -22,6 +22,7 @@
  * (comma-separated types, `none` for none; default: the config's defaults), BENCH_ANALYSIS_FPS,
  * BENCH_SECONDS (default 8), BENCH_MAX_STREAMS (default 32), BENCH_SKIP_DECODE_ONLY=1,
  * BENCH_CONFIG (JSON merged into the config, e.g. '{"faces":{"detectEvery":6}}'),
+ * BENCH_OVERLAY_MS (overlays each client asks for, default 0),
  * BENCH_INPUT_FLAGS (replaces the decoder's low-latency input flags, for measuring them one by one).
  * Prints a markdown section, then, as its last line, one JSON object:
  * `{"streams", "decodeOnlyStreams", "ratio", "latencyP50Ms", "latencyP99Ms", "cpuPerStream", …}`.
@@ -45,6 +46,8 @@ const FPS = 30;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX_STREAMS = Number(process.env.BENCH_MAX_STREAMS ?? 32);
 const ANALYSIS_FPS = Number(process.env.BENCH_ANALYSIS_FPS ?? 0) || null;
+/** BENCH_OVERLAY_MS: the overlays each feed client asks for (default 0: none, a monitoring client that reads results). */
+const OVERLAY_MS = Number(process.env.BENCH_OVERLAY_MS ?? 0);
 const wall = () => performance.timeOrigin + performance.now();
 
 interface Publisher {
@@ -114,7 +117,7 @@ async function watchAnalysis(base: string, url: string, name: string): Promise<A
   const { id } = (await res.json()) as { id: string };
   const byPts = new Map<number, number>();
   await new Promise<void>((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/analyses/${id}/feed`);
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/analyses/${id}/feed?overlayEveryMs=${OVERLAY_MS}`);
     ws.on('message', (d) => {
       const at = wall();
       const text = String(d);
@@ -254,7 +257,7 @@ async function main(): Promise<void> {
     out.push('## Live server (`npm run bench:server`)', '');
     out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; 1-min load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start.`);
     out.push(
-      `Streams: ${source ? 'a face clip' : 'test pattern (no faces)'} at 1280×720 @ ${FPS} fps, ${SECONDS} s, analysed at ${width}×${height} and ${ANALYSIS_FPS ?? 'every'} ${ANALYSIS_FPS ? 'fps' : 'frame'}, face detection every ${config.faces.detectEvery} frames, detectors: ${config.detectors.map((d) => d.type).join(', ') || 'none'}, overlays every ${config.server.feed.overlayEveryMs} ms.`,
+      `Streams: ${source ? 'a face clip' : 'test pattern (no faces)'} at 1280×720 @ ${FPS} fps, ${SECONDS} s, analysed at ${width}×${height} and ${ANALYSIS_FPS ?? 'every'} ${ANALYSIS_FPS ? 'fps' : 'frame'}, face detection every ${config.faces.detectEvery} frames, detectors: ${config.detectors.map((d) => d.type).join(', ') || 'none'}, overlays asked by each client: ${OVERLAY_MS ? `every ${Math.max(OVERLAY_MS, config.server.feed.overlayEveryMs)} ms` : 'none'}.`,
       '',
     );
     const flagSets = process.env.BENCH_FLAG_SETS;
