@@ -43,8 +43,8 @@ const Faces = Type.Object(
       description: 'With a trackModel: at most this many frames between two full-frame detection passes (also after a miss and while no face is tracked); the other passes run trackModel on a crop around each track. 1: every pass searches the whole frame.',
     }),
     trackModel: Type.Union([Type.String(), Type.Null()], {
-      default: 'blazeface-front-128',
-      description: 'Cheap face detector for the passes between full-frame ones, run on a square crop around each track ("blazeface-front-128", a manifest path, or null: every pass is full-frame).',
+      default: null,
+      description: 'Cheap face detector for the passes between full-frame ones, run on a square crop around each track ("blazeface-front-128" or a manifest path; null: every pass is full-frame). Off by default: it halves the face stage\'s cost but moves rPPG scores (up to 0.17 p(fake) on the development clips; docs/benchmarks.md).',
     }),
     trackCrop: Type.Number({ minimum: 1.5, maximum: 6, default: 2.5, description: 'Side of a tracking crop, in track box sizes.' }),
     minScore: Type.Number({ minimum: 0, maximum: 1, default: 0.65, description: 'Face detection score threshold.' }),

@@ -105,10 +105,12 @@ describe('FaceStage with crop tracking', () => {
     }
     expect(passes).toEqual(['full', null, null, 'crop', null, null, 'crop', null, null, 'full']);
     expect(full.calls.map((c) => c.seq)).toEqual([0, 9]);
-    // The crop is 2.5× the track's box around its centre.
-    expect(crop.calls.map((c) => c.seq)).toEqual([3, 6]);
+    // Full passes are followed by a crop around each face found (one model's geometry per track);
+    // the crop is 2.5× the track's box around its centre.
+    expect(crop.calls.map((c) => c.seq)).toEqual([0, 3, 6, 9]);
     expect(crop.calls[0]!.region).toEqual({ x: 260 - 150, y: 160 - 150, w: 300, h: 300 });
-    expect(boxes[3]).toBe(202);
+    expect(crop.calls[1]!.region).toEqual({ x: 261 - 147.5, y: 160 - 147.5, w: 295, h: 295 });
+    expect(boxes).toEqual(Array(10).fill(202));
   });
 
   it('searches the whole frame on the next frame when a crop loses its face, and while nothing is tracked', async () => {
