@@ -52,7 +52,7 @@ export function createBlindDetector(model: BlindModel, session: OnnxSession, ctx
       const data = deterministic ? meanNoise(spec, n, k) : sampleNoise(spec, n, k, rng);
       feeds[spec.name] = new ort.Tensor('float32', data, [n, k, spec.width]);
     }
-    return session.run(feeds);
+    return session.run(feeds, { handOver: true }); // every input array is fresh per call
   };
 
   return {

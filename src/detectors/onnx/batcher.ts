@@ -28,23 +28,24 @@ export interface BatchTimers {
  * (`batchable` false, e.g. BlazeFace's 1) still queues here, one request per run.
  */
 export class RunBatcher {
-  private readonly queue: { feeds: TensorMap; rows: number; resolve: (o: TensorMap) => void; reject: (e: unknown) => void }[] = [];
+  private readonly queue: { feeds: TensorMap; rows: number; handOver: boolean; resolve: (o: TensorMap) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = false;
   private timer: unknown = null;
   /** Runs made and requests carried, by batch size (for benchmarks and metrics). */
   readonly sizes = new Map<number, number>();
 
   constructor(
-    private readonly exec: (feeds: TensorMap) => Promise<TensorMap>,
+    /** `handOver`: the feeds' arrays belong to this run alone (stacked copies, or given away). */
+    private readonly exec: (feeds: TensorMap, handOver: boolean) => Promise<TensorMap>,
     private readonly policy: BatchPolicy,
     private readonly batchable: boolean,
     private readonly timers: BatchTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
   ) {}
 
-  run(feeds: TensorMap): Promise<TensorMap> {
+  run(feeds: TensorMap, handOver = false): Promise<TensorMap> {
     const rows = firstDim(feeds);
     return new Promise((resolve, reject) => {
-      this.queue.push({ feeds, rows, resolve, reject });
+      this.queue.push({ feeds, rows, handOver, resolve, reject });
       this.schedule();
     });
   }
@@ -75,7 +76,7 @@ export class RunBatcher {
     this.sizes.set(batch.length, (this.sizes.get(batch.length) ?? 0) + 1);
     this.inFlight = true;
     const feeds = batch.length === 1 ? head.feeds : stack(batch.map((r) => r.feeds));
-    this.exec(feeds)
+    this.exec(feeds, batch.length > 1 || head.handOver)
       .then(
         (out) => {
           if (batch.length === 1) {

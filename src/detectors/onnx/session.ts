@@ -24,12 +24,21 @@ export interface OnnxRuntimeConfig {
   readonly batch?: BatchPolicy;
 }
 
+export interface RunInputOptions {
+  readonly handOver?: boolean;
+}
+
 /**
  * What detectors use of a session: a plain `ort.InferenceSession` fits, and so does the factory's
  * batching (and worker-backed) session.
  */
 export interface OnnxSession extends SessionMeta {
-  run(feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType>;
+  /**
+   * `handOver`: the caller gives the input arrays away (fresh, whole-buffer arrays it never touches
+   * again), so a worker-backed session transfers them to its thread instead of copying them;
+   * otherwise inputs are copied. A plain ORT session ignores it.
+   */
+  run(feeds: ort.InferenceSession.FeedsType, options?: RunInputOptions): Promise<ort.InferenceSession.ReturnType>;
   release(): Promise<void>;
 }
 
@@ -108,12 +117,12 @@ export function createOnnxSessionFactory(config: OnnxRuntimeConfig): OnnxSession
     }
     const worker = workers.length > 0 ? (workers[cache.size % workers.length] as InferenceWorker) : null;
     let meta: SessionMeta;
-    let exec: (feeds: TensorMap) => Promise<TensorMap>;
+    let exec: (feeds: TensorMap, handOver: boolean) => Promise<TensorMap>;
     let release: () => Promise<void>;
     try {
       if (worker) {
         meta = await worker.create(key, resolve(modelPath), sessionOptions(options));
-        exec = (feeds) => worker.run(key, feeds);
+        exec = (feeds, handOver) => worker.run(key, feeds, handOver);
         release = () => worker.release(key);
       } else {
         const s = await ort.InferenceSession.create(modelPath, sessionOptions(options));
@@ -136,7 +145,7 @@ export function createOnnxSessionFactory(config: OnnxRuntimeConfig): OnnxSession
       outputNames: meta.outputNames,
       inputMetadata: meta.inputMetadata,
       outputMetadata: meta.outputMetadata,
-      run: (feeds) => batcher.run(feeds as TensorMap),
+      run: (feeds, o) => batcher.run(feeds as TensorMap, o?.handOver ?? false),
       release,
     };
     return { session, batcher };

@@ -66,14 +66,14 @@ export class InferenceWorker {
     return w;
   }
 
-  private call(msg: Record<string, unknown>): Promise<unknown> {
+  private call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<unknown> {
     const id = this.nextId++;
     const w = this.thread();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Keeps the process alive only while an answer is awaited: an idle worker never holds exit.
       w.ref();
-      w.postMessage({ id, ...msg });
+      w.postMessage({ id, ...msg }, transfer);
     });
   }
 
@@ -84,15 +84,22 @@ export class InferenceWorker {
     return meta;
   }
 
-  async run(key: string, feeds: TensorMap): Promise<TensorMap> {
+  /** `handOver`: transfer the input arrays (whole-buffer ones) to the thread instead of copying them. */
+  async run(key: string, feeds: TensorMap, handOver = false): Promise<TensorMap> {
     if (!this.live.has(key)) {
       const r = this.recipes.get(key);
       if (!r) throw new FakescopeError('E_INFERENCE_WORKER', `no session ${key}`);
       await this.create(key, r.path, r.options);
     }
     const wire: Wire = {};
-    for (const [name, t] of Object.entries(feeds)) wire[name] = { type: t.type, data: t.data as Float32Array, dims: t.dims };
-    const out = (await this.call({ op: 'run', key, feeds: wire })) as Wire;
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, t] of Object.entries(feeds)) {
+      const data = t.data as Float32Array;
+      wire[name] = { type: t.type, data, dims: t.dims };
+      const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+      if (handOver && whole && !transfer.includes(data.buffer)) transfer.push(data.buffer);
+    }
+    const out = (await this.call({ op: 'run', key, feeds: wire }, transfer)) as Wire;
     const res: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(out)) res[name] = new ort.Tensor(t.type as 'float32', t.data, t.dims);
     return res;
