@@ -18,25 +18,65 @@ import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { decodeOnly, openSource } from '../src/ingest/index.js';
+import { cropAround } from '../src/pipeline/face-stage.js';
 import { benchClip } from './clip.js';
 
 const WIDTH = 640;
 
-async function faceDetectionMs(path: string): Promise<{ mean: number; p50: number; calls: number }> {
+/** ms per call of the full-frame detector, and of the crop model on a 2.5× crop around the face found (on the calling thread). */
+async function faceDetectionMs(path: string): Promise<{ full: Stat; crop: Stat }> {
   const sessions = createOnnxSessionFactory({ executionProvider: 'cpu', intraOpThreads: 1 });
   const detector = await createFaceDetector(loadFaceDetectorManifest('blazeface-back-256'), sessions);
+  const cropper = await createFaceDetector(loadFaceDetectorManifest('blazeface-front-128'), sessions);
   await detector.warmup();
+  await cropper.warmup();
   const source = await openSource(path, { streamId: 'bench', analysisWidth: WIDTH });
   const frames = await lastValueFrom(source.frames().pipe(take(60), toArray()));
-  const times: number[] = [];
+  const full: number[] = [];
+  const crop: number[] = [];
   for (const f of frames) {
-    const t = performance.now();
-    await detector.detect(f);
-    times.push(performance.now() - t);
+    let t = performance.now();
+    const found = await detector.detect(f);
+    full.push(performance.now() - t);
+    const box = found[0]?.box;
+    if (!box) continue;
+    t = performance.now();
+    await cropper.detect(f, cropAround(box, 2.5));
+    crop.push(performance.now() - t);
   }
   await sessions.releaseAll();
-  times.sort((a, b) => a - b);
-  return { mean: times.reduce((a, b) => a + b, 0) / times.length, p50: times[Math.floor(times.length / 2)] as number, calls: times.length };
+  return { full: stat(full), crop: stat(crop) };
+}
+
+interface Stat {
+  mean: number;
+  p50: number;
+  calls: number;
+}
+
+function stat(times: number[]): Stat {
+  const s = [...times].sort((a, b) => a - b);
+  return { mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), p50: s[Math.floor(s.length / 2)] ?? NaN, calls: s.length };
+}
+
+/** One analyzer run of the clip: fps, Node CPU per frame, face-stage ms per frame and pass counts. */
+async function analyzerRun(path: string, faces: Record<string, unknown>, workers: number) {
+  const app = buildApp(parseConfig({ analysis: { width: WIDTH }, detectors: [], faces, runtime: { workers } }), builtinRegistry());
+  await app.start();
+  const analysis = await app.analyze(path, { keepFrames: false });
+  let facesMs = 0;
+  const sub = analysis.results.subscribe((r) => {
+    facesMs += r.result.timing.facesMs;
+  });
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const report = await analysis.report;
+  sub.unsubscribe();
+  const wall = performance.now() - t0;
+  const used = process.cpuUsage(cpu0);
+  await app.stop();
+  const frames = report.summary.frames;
+  return { report, fps: frames / (wall / 1000), nodeCpuMs: (used.user + used.system) / 1000 / frames, facesMs: facesMs / frames };
 }
 
 /** CPU seconds (user + sys) ffmpeg spends decoding and scaling the clip, via bash's `times`. */
@@ -54,24 +94,24 @@ async function main(): Promise<void> {
   // Warm the page cache and ffmpeg once so the first measurement is not penalised.
   await decodeOnly(clip.path, { analysisWidth: WIDTH });
   const decode = await decodeOnly(clip.path, { analysisWidth: WIDTH });
-  const decodeFps = decode.frames / (decode.ms / 1000);
 
-  const app = buildApp(parseConfig({ analysis: { width: WIDTH }, detectors: [] }), builtinRegistry());
-  await app.start();
-  const analysis = await app.analyze(clip.path, { keepFrames: false });
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  await lastValueFrom(analysis.results, { defaultValue: null });
-  const report = await analysis.report;
-  const wall = performance.now() - t0;
-  const used = process.cpuUsage(cpu0);
-  const nodeCpuMs = (used.user + used.system) / 1000 / report.summary.frames;
+  // Crop tracking (full frame every faces.fullFrameEvery, front-128 crops between), then the
+  // default (full frame on every pass), each with inference in its worker thread and on the
+  // main thread (workers: 0, where the face stage's wall time is its CPU time).
+  const CROPS = { trackModel: 'blazeface-front-128' };
+  const tracked = await analyzerRun(clip.path, CROPS, 1);
+  // Decode-only again right after: the ratio uses the mean of the two, which the load drifts less.
+  const decode2 = await decodeOnly(clip.path, { analysisWidth: WIDTH });
+  const decodeFps = (decode.frames + decode2.frames) / ((decode.ms + decode2.ms) / 1000);
+  const former = await analyzerRun(clip.path, { trackModel: null }, 1);
+  const trackedMain = await analyzerRun(clip.path, CROPS, 0);
+  const formerMain = await analyzerRun(clip.path, { trackModel: null }, 0);
+  const report = tracked.report;
   const ffmpegCpuMs = (ffmpegCpuSeconds(clip.path) * 1000) / report.summary.frames;
-  await app.stop();
-  const analyzerFps = report.summary.frames / (wall / 1000);
-
   const fd = await faceDetectionMs(clip.path);
   const rssMiB = process.resourceUsage().maxRSS / 1024;
+  const cfg = parseConfig({});
+  const fmt = (x: Stat) => `mean ${x.mean.toFixed(2)} ms, median ${x.p50.toFixed(2)} ms (${x.calls} calls)`;
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const rows = [
@@ -81,11 +121,17 @@ async function main(): Promise<void> {
     '',
     '| measure | value |',
     '|---|---|',
-    `| ffmpeg decode-only (decode + scale to analysis RGB) | ${decodeFps.toFixed(1)} fps (${decode.frames} frames) |`,
-    `| analyzer, face tracking on, detectors off | ${analyzerFps.toFixed(1)} fps (${report.summary.frames} frames, faces on ${report.summary.framesWithFaces}) |`,
-    `| **ratio analyzer ÷ decode-only** | **${(analyzerFps / decodeFps).toFixed(2)}** |`,
-    `| face detection per call (BlazeFace back-256, 1 thread) | mean ${fd.mean.toFixed(2)} ms, median ${fd.p50.toFixed(2)} ms (${fd.calls} calls) |`,
-    `| CPU time per frame: ffmpeg decode + scale / analyzer's Node process | ${ffmpegCpuMs.toFixed(2)} ms / ${nodeCpuMs.toFixed(2)} ms |`,
+    `| ffmpeg decode-only (decode + scale to analysis RGB) | ${decodeFps.toFixed(1)} fps (${decode.frames} frames, mean of a run before and after the analyzer) |`,
+    `| analyzer, crop tracking (full frame every ${cfg.faces.fullFrameEvery}, front-128 crops every ${cfg.faces.detectEvery}; faces.trackModel "blazeface-front-128"), detectors off | ${tracked.fps.toFixed(1)} fps (${report.summary.frames} frames, faces on ${report.summary.framesWithFaces}) |`,
+    `| **ratio analyzer ÷ decode-only** | **${(tracked.fps / decodeFps).toFixed(2)}** |`,
+    `| analyzer, default tracking (full frame every ${cfg.faces.detectEvery}, no crops) | ${former.fps.toFixed(1)} fps, ratio ${(former.fps / decodeFps).toFixed(2)} (faces on ${former.report.summary.framesWithFaces}) |`,
+    `| face detection per call, 1 thread: BlazeFace back-256 full frame (letterbox + inference + decode) | ${fmt(fd.full)} |`,
+    `| face detection per call: front-128 on a 2.5× crop around the face | ${fmt(fd.crop)} |`,
+    `| CPU per frame: ffmpeg decode + scale | ${ffmpegCpuMs.toFixed(2)} ms |`,
+    `| CPU per frame: Node process (main + inference thread), crops / default | ${tracked.nodeCpuMs.toFixed(2)} ms / ${former.nodeCpuMs.toFixed(2)} ms |`,
+    `| of which the face stage (detection, letterbox, crops, tracking; inference on the main thread so wall ≈ CPU), crops / default | ${trackedMain.facesMs.toFixed(2)} ms / ${formerMain.facesMs.toFixed(2)} ms |`,
+    `| the rest of the Node process (frame split and copy, RxJS, results; main-thread runs), crops / default | ${(trackedMain.nodeCpuMs - trackedMain.facesMs).toFixed(2)} ms / ${(formerMain.nodeCpuMs - formerMain.facesMs).toFixed(2)} ms |`,
+    `| analyzer fps with inference on the main thread (runtime.workers 0), crops / default | ${trackedMain.fps.toFixed(1)} / ${formerMain.fps.toFixed(1)} fps |`,
     `| peak RSS of the Node process | ${rssMiB.toFixed(0)} MiB |`,
     `| 1-min load average before / after (other processes compete when > 0) | ${loadBefore.toFixed(2)} / ${(loadavg()[0] as number).toFixed(2)} |`,
   ];

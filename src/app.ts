@@ -95,6 +95,7 @@ export interface App {
 export function buildApp(config: Config, registry: DetectorRegistry): App {
   let sessions: OnnxSessionFactory | null = null;
   let faceDetector: FaceDetector | null = null;
+  let cropDetector: FaceDetector | null = null;
   const live = new Set<Detector[]>();
   const configuredNames = detectorNames(registry, config.detectors);
   // Read once, up front: a missing or malformed calibration file is a configuration error.
@@ -103,9 +104,14 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
 
   const start = async (): Promise<void> => {
     if (faceDetector) return;
-    sessions = createOnnxSessionFactory(config.runtime);
+    const { batchWaitMs, maxBatch, ...runtime } = config.runtime;
+    sessions = createOnnxSessionFactory({ ...runtime, batch: { maxBatch, maxWaitMs: batchWaitMs } });
     faceDetector = await createFaceDetector(loadFaceDetectorManifest(config.faces.model), sessions);
     await faceDetector.warmup();
+    if (config.faces.trackModel !== null && config.faces.fullFrameEvery > 1) {
+      cropDetector = await createFaceDetector(loadFaceDetectorManifest(config.faces.trackModel), sessions);
+      await cropDetector.warmup();
+    }
   };
 
   const analyze = async (input: string, options: AnalysisOptions = {}): Promise<Analysis> => {
@@ -138,7 +144,8 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
       modelsDir: join(PACKAGE_ROOT, 'models'),
     });
     live.add(detectors);
-    const faceStage = new FaceStage(faceDetector as FaceDetector, { ...config.faces, tracker: config.faces.tracker });
+    const crop = cropDetector ? { detector: cropDetector, factor: config.faces.trackCrop } : null;
+    const faceStage = new FaceStage(faceDetector as FaceDetector, { ...config.faces, tracker: config.faces.tracker }, crop);
     const still = source.info.still;
     const detectorStage = new DetectorStage(detectors, config.faces.minFaceSize, { still });
     const names = detectors.map((d) => d.name);
@@ -212,8 +219,10 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     await Promise.allSettled([...live].flatMap((ds) => ds.map((d) => d.dispose())));
     live.clear();
     await faceDetector?.dispose();
+    await cropDetector?.dispose();
     await sessions?.releaseAll();
     faceDetector = null;
+    cropDetector = null;
     sessions = null;
   };
 

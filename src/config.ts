@@ -37,6 +37,16 @@ const Faces = Type.Object(
       description: 'Face detector: "blazeface-back-256", "blazeface-front-128", or a path to a face-detector manifest JSON.',
     }),
     detectEvery: Type.Integer({ minimum: 1, default: 3, description: 'Run face detection every N analysed frames (and after a miss).' }),
+    fullFrameEvery: Type.Integer({
+      minimum: 1,
+      default: 15,
+      description: 'With a trackModel: at most this many frames between two full-frame detection passes (also after a miss and while no face is tracked); the other passes run trackModel on a crop around each track. 1: every pass searches the whole frame.',
+    }),
+    trackModel: Type.Union([Type.String(), Type.Null()], {
+      default: null,
+      description: 'Cheap face detector for the passes between full-frame ones, run on a square crop around each track ("blazeface-front-128" or a manifest path; null: every pass is full-frame). Off by default: it halves the face stage\'s cost but moves rPPG scores (up to 0.17 p(fake) on the development clips; docs/benchmarks.md).',
+    }),
+    trackCrop: Type.Number({ minimum: 1.5, maximum: 6, default: 2.5, description: 'Side of a tracking crop, in track box sizes.' }),
     minScore: Type.Number({ minimum: 0, maximum: 1, default: 0.65, description: 'Face detection score threshold.' }),
     tileMinScore: Type.Number({ minimum: 0, maximum: 1, default: 0.75, description: 'Threshold for detections in end tiles.' }),
     tiles: Type.Boolean({ default: true, description: 'Search two square end tiles when the full frame finds no face.' }),
@@ -65,6 +75,9 @@ const Runtime = Type.Object(
       description: 'ONNX Runtime execution provider.',
     }),
     intraOpThreads: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Threads per ONNX Runtime session.' }),
+    workers: Type.Integer({ minimum: 0, maximum: 16, default: 1, description: 'Inference worker threads (0: run inference on the main thread, which blocks decoding and the feed while it runs).' }),
+    maxBatch: Type.Integer({ minimum: 1, maximum: 256, default: 16, description: 'Most requests (faces of all streams that are ready) carried by one ONNX Runtime call, per model.' }),
+    batchWaitMs: Type.Number({ minimum: 0, maximum: 5, default: 0, description: 'How long a request that finds its model idle waits for requests of other streams (ms); 0: batches form only while a call is running.' }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_MODEL'
   | 'E_EXECUTION_PROVIDER'
+  | 'E_INFERENCE_WORKER'
   | 'E_USAGE'
   | 'E_STOPPED'
   | 'E_SOURCE_LOST'

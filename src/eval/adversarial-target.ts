@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { BlindModel } from '../detectors/blind/manifest.js';
+import type { OnnxSession } from '../detectors/onnx/session.js';
 import { checkSessionMatches } from '../detectors/blind/manifest.js';
 import { sampleProbabilities } from '../detectors/blind/pooling.js';
 import { meanNoise, sampleNoise } from '../detectors/mc/noise.js';
@@ -22,7 +23,7 @@ export interface AttackTarget {
   mcStats(image: Float32Array, samples: number, seed: number): Promise<UncertaintyStats>;
 }
 
-export function createAttackTarget(model: BlindModel, session: ort.InferenceSession): AttackTarget {
+export function createAttackTarget(model: BlindModel, session: OnnxSession): AttackTarget {
   checkSessionMatches(model, session.inputNames, session.outputNames);
   const s = model.input.size;
   const plane = 3 * s * s;

@@ -5,7 +5,7 @@ import { classifyFailure } from './ffmpeg-errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
 import type { InputKind } from './input-policy.js';
 import { classifyInput, displayInput, ffmpegInput, isHlsPlaylist, isLiveByDefault, protocolWhitelist } from './input-policy.js';
-import { LOW_LATENCY_INPUT, formatArgs } from './decode-args.js';
+import { LOW_LATENCY_PROBE, formatArgs } from './decode-args.js';
 import type { CheckedMedia } from './media-checks.js';
 import { checkProbe, looksLikeText } from './media-checks.js';
 import { parseProbeOutput } from './probe-parse.js';
@@ -51,7 +51,7 @@ export async function probeInput(input: string, opts: ProbeOptions = {}): Promis
   const program = opts.ffprobePath ?? 'ffprobe';
   const args = ['-v', 'error', '-hide_banner', '-protocol_whitelist', guard.protocols ?? protocolWhitelist(kind)];
   // A live stream is probed like it is decoded: briefly (see decode-args.ts).
-  if (kind.kind === 'url' && isLiveByDefault(kind) && !isHlsPlaylist(kind)) args.push(...LOW_LATENCY_INPUT);
+  if (kind.kind === 'url' && isLiveByDefault(kind) && !isHlsPlaylist(kind)) args.push(...LOW_LATENCY_PROBE);
   args.push(...formatArgs(guard.format, guard.formats));
   args.push('-print_format', 'json', '-show_format', '-show_streams', ffInput);
   const run = { timeoutMs: opts.timeoutMs ?? 15_000, display, ffInput, localPath: absolute, ...(guard.env ? { env: guard.env } : {}) };

@@ -6,7 +6,7 @@ import type { TrackedFace } from './face.js';
 /**
  * Secondary stage: runs every detector on the tracked faces of a frame. Faces smaller than
  * `minFaceSize` are skipped (their results say so). Detectors run concurrently — ONNX Runtime
- * executes off the JS thread — and a detector that throws on a frame yields an `insufficient`
+ * executes in its worker threads (`runtime.workers`), off the JS thread — and a detector that throws on a frame yields an `insufficient`
  * output with the reason instead of stopping the analysis. On a still image, detectors that need
  * time (any family but `blind`: the pulse, motion) do not run; their outputs are `skipped` with
  * the reason `NOT_APPLICABLE_TO_STILLS`.

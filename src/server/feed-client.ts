@@ -38,6 +38,13 @@ export class FeedClient {
    */
   replaying = false;
   replayGen = 0;
+  /**
+   * Overlays this client asked for: at most one per this many ms of media time (0: none). Set from
+   * the feed's `?overlayEveryMs=`; LiveAnalysis encodes overlays only while some client wants one.
+   */
+  overlayEveryMs = 0;
+  /** Media time of the last overlay sent to this client. */
+  lastOverlayPts: number | null = null;
   private lagging = false;
   private closed = false;
 
@@ -48,6 +55,11 @@ export class FeedClient {
 
   get isOpen(): boolean {
     return !this.closed && this.socket.readyState === OPEN;
+  }
+
+  /** Whether an overlay of the frame at `ptsMs` is due for this client. */
+  wantsOverlay(ptsMs: number): boolean {
+    return this.overlayEveryMs > 0 && (this.lastOverlayPts === null || ptsMs - this.lastOverlayPts >= this.overlayEveryMs);
   }
 
   get bufferedAmount(): number {

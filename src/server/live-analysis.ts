@@ -52,9 +52,10 @@ export function uploadLimit(maxDurationS: number, fps: number | null): MediaLimi
  * and checkpoints.
  *
  * Backpressure: the pipeline is never slowed by clients. Frame messages go to every client's
- * socket (see FeedClient for the per-client policy) and into the bounded replay buffer. Overlays
- * are rendered off the analysis path, at most one at a time and at most one per
- * `feed.overlayEveryMs` of media time; a frame that comes while one renders gets no overlay
+ * socket (see FeedClient for the per-client policy) and into the bounded replay buffer; each
+ * message is serialised once, whatever the number of clients. Overlays are rendered only while a
+ * client wants one (its `?overlayEveryMs=`), off the analysis path, at most one at a time and at
+ * most one per the shortest interval asked; a frame that comes while one renders gets no overlay
  * (counted as an overlay drop). Verdicts "so far" are recomputed at most every 250 ms.
  */
 export class LiveAnalysis {
@@ -197,7 +198,7 @@ export class LiveAnalysis {
       maxAheadBytes: this.deps.config.server.feed.lagBytes,
       waitMs: 20,
       onCaughtUp: () => {
-        if (this.latestOverlay) client.send(this.latestOverlay, true);
+        if (this.latestOverlay && client.overlayEveryMs > 0) client.send(this.latestOverlay, true);
         if (this.isFinal()) client.close(CLOSE.finished, `analysis ${this.info.status}`);
       },
     });
@@ -272,13 +273,22 @@ export class LiveAnalysis {
     this.deps.metrics.fps.set({ analysis: this.info.id }, (this.fpsWindow.length * 1000) / span);
   }
 
+  /** The shortest overlay interval any attached client asked for; null when none wants overlays. */
+  private overlayInterval(): number | null {
+    let every: number | null = null;
+    for (const c of this.clients) if (c.overlayEveryMs > 0 && (every === null || c.overlayEveryMs < every)) every = c.overlayEveryMs;
+    return every;
+  }
+
   private maybeOverlay(frame: AnalyzedFrame['frame'], result: FrameResult): void {
     const feed = this.deps.config.server.feed;
-    if (feed.overlayEveryMs === 0) return;
-    if (this.lastOverlayPts !== null && result.ptsMs - this.lastOverlayPts < feed.overlayEveryMs) return;
+    // Encoded only for a client that asked, at the fastest rate asked: no client, no JPEG.
+    const every = feed.overlayEveryMs === 0 ? null : this.overlayInterval();
+    if (every === null) return;
+    if (this.lastOverlayPts !== null && result.ptsMs - this.lastOverlayPts < every) return;
     // Boxes from the frame they belong to: wait (up to one more interval) for a detection pass.
-    const waited = this.lastOverlayPts === null ? 0 : result.ptsMs - this.lastOverlayPts - feed.overlayEveryMs;
-    if (!boxesObserved(result.faces) && waited < feed.overlayEveryMs) return;
+    const waited = this.lastOverlayPts === null ? 0 : result.ptsMs - this.lastOverlayPts - every;
+    if (!boxesObserved(result.faces) && waited < every) return;
     if (this.rendering) {
       this.deps.metrics.drops.inc({ stage: 'overlay' });
       return;
@@ -291,7 +301,11 @@ export class LiveAnalysis {
         const msg: OverlayMsg = { v: WIRE_VERSION, type: 'overlay', frameSeq: result.seq, ptsMs: result.ptsMs, format: feed.overlayFormat, data: buf.toString('base64') };
         this.latestOverlay = msg;
         const payload = JSON.stringify(msg);
-        for (const c of this.clients) if (!c.send(msg, true, payload)) this.deps.metrics.drops.inc({ stage: 'overlay' });
+        for (const c of this.clients) {
+          if (!c.wantsOverlay(result.ptsMs)) continue;
+          if (c.send(msg, true, payload)) c.lastOverlayPts = result.ptsMs;
+          else this.deps.metrics.drops.inc({ stage: 'overlay' });
+        }
       })
       .catch(() => this.deps.metrics.drops.inc({ stage: 'overlay' }))
       .finally(() => {

@@ -90,6 +90,40 @@ describe('FaceStage', () => {
   });
 });
 
+describe('FaceStage with crop tracking', () => {
+  it('searches the whole frame every fullFrameEvery frames and track crops on the passes between', async () => {
+    const full = scripted(() => [det(200, 100, 120)]);
+    const crop = scripted((_f, r) => (r ? [det(202, 101, 118, 0.7), det(r.x, r.y, 20, 0.66)] : []));
+    const stage = new FaceStage(full.detector, { ...config, fullFrameEvery: 9 }, { detector: crop.detector, factor: 2.5 });
+    const passes: (string | null)[] = [];
+    const boxes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await stage.process(frame(i));
+      passes.push(r.pass);
+      boxes.push(r.faces[0]!.box.x);
+      expect(r.faces).toHaveLength(1); // the crop's best hit is the track's face, the weaker one is dropped
+    }
+    expect(passes).toEqual(['full', null, null, 'crop', null, null, 'crop', null, null, 'full']);
+    expect(full.calls.map((c) => c.seq)).toEqual([0, 9]);
+    // Full passes are followed by a crop around each face found (one model's geometry per track);
+    // the crop is 2.5× the track's box around its centre.
+    expect(crop.calls.map((c) => c.seq)).toEqual([0, 3, 6, 9]);
+    expect(crop.calls[0]!.region).toEqual({ x: 260 - 150, y: 160 - 150, w: 300, h: 300 });
+    expect(crop.calls[1]!.region).toEqual({ x: 261 - 147.5, y: 160 - 147.5, w: 295, h: 295 });
+    expect(boxes).toEqual(Array(10).fill(202));
+  });
+
+  it('searches the whole frame on the next frame when a crop loses its face, and while nothing is tracked', async () => {
+    const full = scripted((f) => (f.seq < 2 ? [] : [det(200, 100, 120)]));
+    const crop = scripted(() => []);
+    const stage = new FaceStage(full.detector, { ...config, fullFrameEvery: 30 }, { detector: crop.detector, factor: 2.5 });
+    const passes: (string | null)[] = [];
+    for (let i = 0; i < 9; i++) passes.push((await stage.process(frame(i, 480, 480))).pass);
+    // 0, 3: nothing tracked → full; 3 finds the face; 6: crop misses → 7 full (finds it again).
+    expect(passes).toEqual(['full', null, null, 'full', null, null, 'crop', 'full', null]);
+  });
+});
+
 describe('geometry helpers', () => {
   it('endTiles: none for near-square frames, two squares at the ends of the long side', () => {
     expect(endTiles(512, 512)).toEqual([]);

@@ -23,6 +23,16 @@ const frame = (seq: number) => ({ v: 1, type: 'frame', seq }) as unknown as Serv
 const overlay = { v: 1, type: 'overlay', frameSeq: 0, ptsMs: 0, format: 'jpeg', data: '' } as ServerMsg;
 
 describe('FeedClient backpressure', () => {
+  it('wants an overlay only when it asked for them, at most once per its interval of media time', () => {
+    const c = new FeedClient(new FakeSocket(), { lagBytes: 1000, maxBufferedBytes: 10_000 });
+    expect(c.wantsOverlay(0)).toBe(false); // asked for none
+    c.overlayEveryMs = 500;
+    expect(c.wantsOverlay(0)).toBe(true);
+    c.lastOverlayPts = 0;
+    expect(c.wantsOverlay(499)).toBe(false);
+    expect(c.wantsOverlay(500)).toBe(true);
+  });
+
   it('drops overlays above lagBytes with one lagging notice per episode, keeps frames', () => {
     const s = new FakeSocket();
     const c = new FeedClient(s, { lagBytes: 1000, maxBufferedBytes: 10_000 });

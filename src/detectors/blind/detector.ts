@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { FaceResultMapInput } from './types.js';
+import type { OnnxSession } from '../onnx/session.js';
 import type { Detector, DetectorContext, DetectorOutput, UncertaintyMap } from '../contract.js';
 import { createPrng, deriveSeed } from '../mc/prng.js';
 import { meanNoise, sampleNoise } from '../mc/noise.js';
@@ -31,7 +32,7 @@ export interface BlindDetectorOptions {
  * output states its T_eff. Noise comes from a PRNG seeded by (seed, detector name, frame seq): an
  * analysis repeats exactly, and a frame's noise does not depend on what came before it.
  */
-export function createBlindDetector(model: BlindModel, session: ort.InferenceSession, ctx: DetectorContext, o: BlindDetectorOptions): Detector {
+export function createBlindDetector(model: BlindModel, session: OnnxSession, ctx: DetectorContext, o: BlindDetectorOptions): Detector {
   checkSessionMatches(model, session.inputNames, session.outputNames);
   const s = model.input.size;
   const scratch = new Uint8Array(s * s * 3);
@@ -51,7 +52,7 @@ export function createBlindDetector(model: BlindModel, session: ort.InferenceSes
       const data = deterministic ? meanNoise(spec, n, k) : sampleNoise(spec, n, k, rng);
       feeds[spec.name] = new ort.Tensor('float32', data, [n, k, spec.width]);
     }
-    return session.run(feeds);
+    return session.run(feeds, { handOver: true }); // every input array is fresh per call
   };
 
   return {

@@ -3,6 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FakescopeError, describeError } from '../../errors.js';
+import type { BatchPolicy, TensorMap } from './batcher.js';
+import { RunBatcher } from './batcher.js';
+import type { SessionMeta } from './worker-pool.js';
+import { InferenceWorker } from './worker-pool.js';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
 
@@ -10,6 +14,32 @@ export interface OnnxRuntimeConfig {
   readonly executionProvider: ExecutionProvider;
   /** Intra-op threads per session; 1 keeps several sessions from fighting over 2 cores. */
   readonly intraOpThreads: number;
+  /**
+   * Inference worker threads (sessions are spread over them by model); 0 runs inference on the
+   * calling thread, as a plain ORT session would (the default for tools and tests that build a
+   * factory themselves; the app's config defaults to 1).
+   */
+  readonly workers?: number;
+  /** Cross-stream batching of each model's runs (see batcher.ts); default: at once, up to 16. */
+  readonly batch?: BatchPolicy;
+}
+
+export interface RunInputOptions {
+  readonly handOver?: boolean;
+}
+
+/**
+ * What detectors use of a session: a plain `ort.InferenceSession` fits, and so does the factory's
+ * batching (and worker-backed) session.
+ */
+export interface OnnxSession extends SessionMeta {
+  /**
+   * `handOver`: the caller gives the input arrays away (fresh, whole-buffer arrays it never touches
+   * again), so a worker-backed session transfers them to its thread instead of copying them;
+   * otherwise inputs are copied. A plain ORT session ignores it.
+   */
+  run(feeds: ort.InferenceSession.FeedsType, options?: RunInputOptions): Promise<ort.InferenceSession.ReturnType>;
+  release(): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -19,12 +49,21 @@ export interface SessionOptions {
 
 /**
  * The one place ONNX Runtime sessions are created. Sessions are cached per model file and options
- * and shared by every analysis (ORT sessions allow concurrent `run` calls); `releaseAll` frees them.
+ * and shared by every analysis; each session's runs go through one RunBatcher, so the faces of all
+ * streams that are ready go to the model in one call. `releaseAll` frees the sessions and ends the
+ * worker threads.
  */
 export interface OnnxSessionFactory {
   readonly executionProvider: ExecutionProvider;
-  create(modelPath: string, options?: SessionOptions): Promise<ort.InferenceSession>;
+  create(modelPath: string, options?: SessionOptions): Promise<OnnxSession>;
+  /** Runs per batch size of every session so far (benchmarks). */
+  batchSizes(): ReadonlyMap<string, ReadonlyMap<number, number>>;
   releaseAll(): Promise<void>;
+}
+
+/** A model is batchable when the first dimension of every input is free (BlazeFace's is fixed at 1). */
+export function isBatchable(meta: SessionMeta): boolean {
+  return meta.inputMetadata.every((m) => !m.isTensor || typeof m.shape[0] !== 'number' || m.shape[0] < 0);
 }
 
 const require = createRequire(import.meta.url);
@@ -60,20 +99,37 @@ export function checkExecutionProvider(ep: ExecutionProvider): void {
 
 export function createOnnxSessionFactory(config: OnnxRuntimeConfig): OnnxSessionFactory {
   checkExecutionProvider(config.executionProvider);
-  const cache = new Map<string, Promise<ort.InferenceSession>>();
-  const load = async (modelPath: string, options: SessionOptions): Promise<ort.InferenceSession> => {
+  const policy: BatchPolicy = config.batch ?? { maxBatch: 16, maxWaitMs: 0 };
+  const workers = Array.from({ length: config.workers ?? 0 }, () => new InferenceWorker());
+  const cache = new Map<string, Promise<{ session: OnnxSession; batcher: RunBatcher }>>();
+  const batchers = new Map<string, RunBatcher>();
+  const sessionOptions = (options: SessionOptions): ort.InferenceSession.SessionOptions => ({
+    executionProviders: [config.executionProvider],
+    intraOpNumThreads: config.intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    // Warnings such as unused initializers in third-party models are noise for users.
+    logSeverityLevel: 3,
+  });
+  const load = async (modelPath: string, options: SessionOptions, key: string): Promise<{ session: OnnxSession; batcher: RunBatcher }> => {
     if (!existsSync(modelPath)) {
       throw new FakescopeError('E_MODEL', `model file not found: ${modelPath}`);
     }
+    const worker = workers.length > 0 ? (workers[cache.size % workers.length] as InferenceWorker) : null;
+    let meta: SessionMeta;
+    let exec: (feeds: TensorMap, handOver: boolean) => Promise<TensorMap>;
+    let release: () => Promise<void>;
     try {
-      return await ort.InferenceSession.create(modelPath, {
-        executionProviders: [config.executionProvider],
-        intraOpNumThreads: config.intraOpThreads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-        // Warnings such as unused initializers in third-party models are noise for users.
-        logSeverityLevel: 3,
-      });
+      if (worker) {
+        meta = await worker.create(key, resolve(modelPath), sessionOptions(options));
+        exec = (feeds, handOver) => worker.run(key, feeds, handOver);
+        release = () => worker.release(key);
+      } else {
+        const s = await ort.InferenceSession.create(modelPath, sessionOptions(options));
+        meta = s;
+        exec = (feeds) => s.run(feeds) as Promise<TensorMap>;
+        release = () => s.release();
+      }
     } catch (e) {
       const code = config.executionProvider === 'cpu' ? 'E_MODEL' : 'E_EXECUTION_PROVIDER';
       throw new FakescopeError(
@@ -82,25 +138,41 @@ export function createOnnxSessionFactory(config: OnnxRuntimeConfig): OnnxSession
         { cause: e },
       );
     }
+    const batcher = new RunBatcher(exec, policy, isBatchable(meta));
+    batchers.set(key, batcher);
+    const session: OnnxSession = {
+      inputNames: meta.inputNames,
+      outputNames: meta.outputNames,
+      inputMetadata: meta.inputMetadata,
+      outputMetadata: meta.outputMetadata,
+      run: (feeds, o) => batcher.run(feeds as TensorMap, o?.handOver ?? false),
+      release,
+    };
+    return { session, batcher };
   };
   return {
     executionProvider: config.executionProvider,
-    create(modelPath, options = {}) {
+    async create(modelPath, options = {}) {
       const key = `${resolve(modelPath)}|${options.graphOptimizationLevel ?? 'all'}`;
-      let session = cache.get(key);
-      if (!session) {
-        session = load(modelPath, options);
-        cache.set(key, session);
-        session.catch(() => cache.delete(key));
+      let entry = cache.get(key);
+      if (!entry) {
+        entry = load(modelPath, options, key);
+        cache.set(key, entry);
+        entry.catch(() => cache.delete(key));
       }
-      return session;
+      return (await entry).session;
+    },
+    batchSizes() {
+      return new Map([...batchers].map(([key, b]) => [key, b.sizes]));
     },
     async releaseAll() {
       const sessions = await Promise.allSettled(cache.values());
       cache.clear();
+      batchers.clear();
       await Promise.allSettled(
-        sessions.flatMap((s) => (s.status === 'fulfilled' ? [s.value.release()] : [])),
+        sessions.flatMap((s) => (s.status === 'fulfilled' ? [s.value.session.release()] : [])),
       );
+      await Promise.allSettled(workers.map((w) => w.close()));
     },
   };
 }

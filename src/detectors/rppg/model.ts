@@ -7,7 +7,7 @@ import type * as ort from 'onnxruntime-node';
 import { FakescopeError, describeError } from '../../errors.js';
 import { McNoiseInputSchema, noiseSpecOf } from '../mc/manifest.js';
 import type { NoiseSpec } from '../mc/noise.js';
-import type { OnnxSessionFactory } from '../onnx/session.js';
+import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
 import { CLASSIFIER_FEATURES, CLASSIFIER_WINDOW_KEYS } from './classifier-input.js';
 import { DEFAULT_REGION_LAYOUT } from './layout.js';
 import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './options.js';
@@ -113,7 +113,7 @@ export type RppgManifest = Static<typeof RppgManifestSchema>;
 /** A loaded, checked classifier model. */
 export interface RppgModel {
   readonly manifest: RppgManifest;
-  readonly session: ort.InferenceSession;
+  readonly session: OnnxSession;
   readonly noise: readonly NoiseSpec[];
   /** Logits are divided by this before the sigmoid (1 without calibration). */
   readonly temperature: number;
@@ -167,7 +167,7 @@ function sha256File(path: string): { hex: string; bytes: number } {
 }
 
 /** Shape check against ORT's metadata where it reports one (symbolic dims are accepted as any). */
-function checkSessionShapes(session: ort.InferenceSession, m: RppgManifest, path: string): void {
+function checkSessionShapes(session: OnnxSession, m: RppgManifest, path: string): void {
   const want = new Map<string, readonly (string | number)[]>([
     [m.inputs.map.name, m.inputs.map.shape],
     [m.inputs.features.name, m.inputs.features.shape],

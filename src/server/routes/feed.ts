@@ -7,17 +7,24 @@ import { FeedClient } from '../feed-client.js';
 import { TokenBucket } from '../rate-limit.js';
 import { CLOSE, ClientMsg, WIRE_VERSION } from '../wire.js';
 
-const FeedQuery = Type.Object({ since: Type.Optional(Type.Integer({ minimum: -1 })), key: Type.Optional(Type.String()) });
+const FeedQuery = Type.Object({
+  since: Type.Optional(Type.Integer({ minimum: -1 })),
+  key: Type.Optional(Type.String()),
+  overlayEveryMs: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Overlay images at most this often (ms of media time, not below server.feed.overlayEveryMs); 0: none. Default: server.feed.overlayEveryMs.' }),
+  ),
+});
 
 /**
  * GET /api/analyses/:id/feed (WebSocket). The server sends `hello`, then replays every message
- * after `?since=` (default -1: everything still in the replay buffer), then live messages. The
+ * after `?since=` (default -1: everything still in the replay buffer), then live messages, and
+ * overlay images at the rate the client asks (`?overlayEveryMs=`; 0 for none). The
  * client may send `resume` (replay again from a sequence number) and `ping`. Anything else closes
  * the socket with 4400 after an `error` message; the server and the analysis carry on.
  */
 export function feedRoutes(app: FastifyInstance, deps: { config: Config; manager: AnalysisManager }): void {
   const { manager, config } = deps;
-  app.get<{ Params: { id: string }; Querystring: { since?: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { since?: number; overlayEveryMs?: number } }>(
     '/api/analyses/:id/feed',
     { websocket: true, schema: { summary: 'Live feed of one analysis (WebSocket; messages: ServerMsg / ClientMsg in wire.ts)', querystring: FeedQuery } },
     (socket, req) => {
@@ -37,6 +44,8 @@ export function feedRoutes(app: FastifyInstance, deps: { config: Config; manager
         return;
       }
       const feed = config.server.feed;
+      const asked = req.query.overlayEveryMs ?? feed.overlayEveryMs;
+      client.overlayEveryMs = feed.overlayEveryMs === 0 || asked === 0 ? 0 : Math.max(asked, feed.overlayEveryMs);
       if (live.clients.size >= feed.maxClientsPerAnalysis) {
         client.send({ v: WIRE_VERSION, type: 'error', code: 'E_BUSY', message: `analysis ${id} already has ${feed.maxClientsPerAnalysis} clients (server.feed.maxClientsPerAnalysis)` });
         client.close(CLOSE.tooManyClients, 'too many clients');
