@@ -61,6 +61,11 @@ export class EmbeddedStore implements Store {
     return rows.map((r) => JSON.parse(r.alert) as AlertWire);
   }
 
+  async clearAlerts(id: string): Promise<void> {
+    checkId(id);
+    this.db.prepare('DELETE FROM alerts WHERE analysis_id = ?').run(id);
+  }
+
   async setDigest(id: string, name: string, d: Digest): Promise<void> {
     this.requireAnalysis(id);
     onDisk(`the digest of ${id}/${name}`, () =>

@@ -22,12 +22,17 @@ import type { WebhookDispatcher } from './webhooks.js';
 import type { AlertWire, AnalysisInfo, OverlayMsg, ReplayableMsg, ServerMsg, VerdictWire } from './wire.js';
 import { CLOSE, WIRE_VERSION } from './wire.js';
 
+/** What a running analysis writes: the embedded AnalysisStore, or a cluster worker's sink. */
+export type AnalysisSink = Pick<AnalysisStore, 'saveInfo' | 'trySave' | 'appendAlert' | 'appendFrame' | 'closeFrames' | 'saveReport' | 'saveThumbnails' | 'removeUpload'>;
+
 export interface LiveDeps {
   readonly config: Config;
-  readonly store: AnalysisStore;
+  readonly store: AnalysisSink;
   readonly metrics: Metrics;
   readonly webhooks: WebhookDispatcher;
   readonly now?: () => number;
+  /** Every replayable message as it is published, serialised (a cluster worker's Redis feed). */
+  readonly onPublish?: (msg: ReplayableMsg, payload: string) => void;
 }
 
 /**
@@ -319,6 +324,7 @@ export class LiveAnalysis {
   private publish(msg: ReplayableMsg): void {
     const payload = JSON.stringify(msg);
     this.replay.push(msg, payload);
+    this.deps.onPublish?.(msg, payload);
     this.broadcast(msg, payload);
   }
 

@@ -22,6 +22,8 @@ export interface Store {
   appendAlert(id: string, alert: AlertWire): Promise<void>;
   /** In the order they were appended. */
   alerts(id: string): Promise<AlertWire[]>;
+  /** Forgets the alerts of `id` (an analysis restarted from the beginning raises them again). */
+  clearAlerts(id: string): Promise<void>;
   setDigest(id: string, name: string, digest: Digest): Promise<void>;
   digest(id: string, name: string): Promise<Digest | null>;
   /** Resolves when the store answers (health checks); rejects with E_STORE_UNAVAILABLE. */

@@ -77,6 +77,9 @@ describe.each(implementations)('Store contract: %s', (name, open) => {
     expect((await store.alerts('a')).map((x) => x.phase)).toEqual(['start', 'end']);
     expect(await store.alerts('b')).toEqual([alert('b', 'start', 1)]);
     expect(await store.alerts('none')).toEqual([]);
+    await store.clearAlerts('a');
+    expect(await store.alerts('a')).toEqual([]);
+    expect(await store.alerts('b')).toHaveLength(1);
   });
 
   it.skipIf(skip)('records and replaces payload digests', async () => {

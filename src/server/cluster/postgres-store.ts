@@ -76,6 +76,11 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.alert);
   }
 
+  async clearAlerts(id: string): Promise<void> {
+    checkId(id);
+    await this.q('DELETE FROM alerts WHERE analysis_id = $1', [id]);
+  }
+
   async setDigest(id: string, name: string, d: Digest): Promise<void> {
     checkId(id);
     await this.q(
