@@ -25,28 +25,45 @@ export const FACE_SHAPES: Readonly<Record<FaceRegion, Shape>> = {
 export const HEAD_OUTLINE = 'M60,8 C98,8 106,44 104,80 C102,118 84,144 60,144 C36,144 18,118 16,80 C14,44 22,8 60,8 Z';
 
 /**
- * Fill for a score: green below the threshold, red above, pale near it (so "close to the line"
- * does not look alarming); grey without a score. Luminance stays light enough for dark labels.
+ * Fills for the seven regions, **relative to one another**: the region where the detector's
+ * evidence is strongest is the deepest orange, the weakest the palest, linearly between; grey
+ * without a score. Relative because a region score is not a verdict: a blending-boundary head
+ * (the SBI models) gives ~0.1 on a face the whole-face head calls fake, so comparing regions with
+ * the verdict line would paint every face "green". When the scores spread less than
+ * `MIN_REGION_SPREAD` nothing stands out and all are pale. A single hue, so no colour reads as
+ * "genuine". Luminance stays light enough for dark labels. Pure.
  */
-export function regionFill(score: number | null, threshold: number): string {
-  if (score === null) return '#d7dae0';
-  const t = Math.max(1e-6, Math.min(1 - 1e-6, threshold));
-  const d = score >= t ? (score - t) / (1 - t) : (t - score) / t;
-  const k = Math.min(1, Math.max(0, d));
-  const mix = (a: readonly number[], b: readonly number[]) => a.map((v, i) => Math.round(v + (b[i]! - v) * k));
-  const pale = [238, 238, 230];
-  const [r, g, b] = mix(pale, score >= t ? [222, 76, 62] : [70, 170, 100]);
-  return `rgb(${r},${g},${b})`;
+export const MIN_REGION_SPREAD = 0.02;
+
+export function regionFills(scores: Readonly<Record<FaceRegion, number | null>>): Record<FaceRegion, string> {
+  const vals = FACE_REGIONS.map((r) => scores[r]).filter((v): v is number => v !== null);
+  const lo = Math.min(...vals);
+  const spread = Math.max(...vals) - lo;
+  const pale = [246, 240, 226];
+  const deep = [222, 96, 50];
+  const fill = (v: number | null) => {
+    if (v === null) return '#d7dae0';
+    const k = spread < MIN_REGION_SPREAD ? 0 : (v - lo) / spread;
+    const [r, g, b] = pale.map((p, i) => Math.round(p + (deep[i]! - p) * k));
+    return `rgb(${r},${g},${b})`;
+  };
+  return Object.fromEntries(FACE_REGIONS.map((r) => [r, fill(scores[r])])) as Record<FaceRegion, string>;
 }
 
-export function faceDiagramSvg(scores: Readonly<Record<FaceRegion, number | null>>, threshold: number, title: string): string {
+/** Whether any region stands out (the scores spread at least `MIN_REGION_SPREAD`). */
+export function regionsStandOut(scores: Readonly<Record<FaceRegion, number | null>>): boolean {
+  const vals = FACE_REGIONS.map((r) => scores[r]).filter((v): v is number => v !== null);
+  return vals.length > 1 && Math.max(...vals) - Math.min(...vals) >= MIN_REGION_SPREAD;
+}
+
+export function faceDiagramSvg(scores: Readonly<Record<FaceRegion, number | null>>, title: string): string {
+  const fills = regionFills(scores);
   const parts = [`<path d="${HEAD_OUTLINE}" fill="#f4f5f7" stroke="#8a909c" stroke-width="1.5"/>`];
   for (const region of FACE_REGIONS) {
     const s = FACE_SHAPES[region];
     const score = scores[region];
     const label = `${REGION_NAMES[region]}: ${score === null ? 'no score' : `${Math.round(score * 100)} %`}`;
-    const fill = regionFill(score, threshold);
-    const attrs = `fill="${fill}" stroke="#5b616d" stroke-width="1"`;
+    const attrs = `fill="${fills[region]}" stroke="#5b616d" stroke-width="1"`;
     parts.push(
       s.kind === 'ellipse'
         ? `<ellipse cx="${s.cx}" cy="${s.cy}" rx="${s.rx}" ry="${s.ry}" ${attrs}><title>${escapeXml(label)}</title></ellipse>`

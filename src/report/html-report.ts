@@ -38,7 +38,7 @@ export function renderHtmlReport(h: HumanReport, r: Report, thumbnails: readonly
         .join('')}</ol>`
     : `<p>${h.still ? 'A photo has no timeline.' : 'No per-frame scores in this report.'}</p>${thumbnails.length ? `<div class="moments">${thumbnails.map((t) => `<img src="${t.dataUri}" alt="analysed picture with the face boxes">`).join('')}</div>` : ''}`;
   const regions = h.regions
-    ? `<div class="regions">${faceDiagramSvg(h.regions.scores, h.threshold, 'score per face region')}<div><p>Where on the face the ${esc(h.regions.detector)} detector found its score (red: above the line, green: below, pale: close to it). Region scores are averages over the analysis, not proof about a spot.</p><table class="region-table">${[
+    ? `<div class="regions">${faceDiagramSvg(h.regions.scores, 'region score per face region')}<div><p>${esc(h.regions.caption)}</p><table class="region-table"><thead><tr><th>region</th><th>region score</th></tr></thead>${[
         ...FACE_REGIONS,
       ]
         .sort((a, b) => (h.regions!.scores[b] ?? -1) - (h.regions!.scores[a] ?? -1))

@@ -1,7 +1,7 @@
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import type { Verdict } from '../pipeline/verdict.js';
-import { regionFill } from './face-diagram.js';
+import { regionFills, regionsStandOut } from './face-diagram.js';
 import type { PlainVerdict } from './plain-language.js';
 
 /**
@@ -24,8 +24,12 @@ export interface HumanReport {
   readonly regions: {
     readonly detector: string;
     readonly scores: Readonly<Record<FaceRegion, number | null>>;
-    /** Fill colour per region (see `regionFill`), so every renderer colours the same way. */
+    /** Fill colour per region, relative to the face's other regions (see `regionFills`), so every renderer colours the same way. */
     readonly fills: Readonly<Record<FaceRegion, string>>;
+    /** False when the region scores are too even for any region to stand out. */
+    readonly standsOut: boolean;
+    /** What the shades mean, in words (the one caption every renderer shows). */
+    readonly caption: string;
   } | null;
   readonly detectors: readonly DetectorVote[];
 }
@@ -84,7 +88,7 @@ export function humanReport(r: Report): HumanReport {
     threshold,
     faces: r.tracks.map((t) => ({ trackId: t.trackId, startMs: t.firstPtsMs, endMs: t.lastPtsMs, verdict: t.verdict.verdict, headline: t.plain.headline, pFake: t.verdict.pFake })),
     moments: r.input.media.still ? [] : topMoments(frameScores(r.frames, weights), 3),
-    regions: withFills(regionScores(s.features, Object.keys(r.detectors), weights), threshold),
+    regions: withFills(regionScores(s.features, Object.keys(r.detectors), weights)),
     detectors: Object.entries(r.detectors).map(([name, d]) => ({
       name,
       pFake: d.pFake,
@@ -177,9 +181,13 @@ export function topMoments(scores: readonly FrameScore[], n: number, windowMs = 
   });
 }
 
-function withFills(regions: ReturnType<typeof regionScores>, threshold: number): HumanReport['regions'] {
+function withFills(regions: ReturnType<typeof regionScores>): HumanReport['regions'] {
   if (!regions) return null;
-  return { ...regions, fills: Object.fromEntries(FACE_REGIONS.map((r) => [r, regionFill(regions.scores[r], threshold)])) as Record<FaceRegion, string> };
+  const standsOut = regionsStandOut(regions.scores);
+  const caption = standsOut
+    ? `Where on the face the ${regions.detector} detector's evidence is strongest: the deeper the orange, the more than in the face's other regions. The shades compare regions with each other; they say where to look, not whether the face is manipulated (the verdict above says that). Region scores are averages over the analysis, not proof about a spot.`
+    : `The ${regions.detector} detector's evidence is spread evenly over the face: no region stands out.`;
+  return { ...regions, fills: regionFills(regions.scores), standsOut, caption };
 }
 
 /** Region scores from the report's features (`<detector>.region.<region>.pFake`), highest-weight detector first. */

@@ -50,11 +50,15 @@ export function sceneSvg(width: number, height: number, faces: readonly FacePlac
  * genuine, `saturated` (colours pushed 2.5×) as manipulated and `blurred` as too close to call —
  * measured, not promised: tests that need a verdict check it rather than assume it.
  */
-export type Look = 'plain' | 'saturated' | 'blurred';
+export type Look = 'plain' | 'saturated' | 'blurred' | 'sharpened';
 
 function scene(width: number, height: number, faces: readonly FacePlacement[], look: Look): Sharp {
   const img = sharp(Buffer.from(sceneSvg(width, height, faces)));
-  return look === 'saturated' ? img.modulate({ saturation: 2.5 }) : look === 'blurred' ? img.blur(3) : img;
+  if (look === 'saturated') return img.modulate({ saturation: 2.5 });
+  if (look === 'blurred') return img.blur(3);
+  // Over-sharpened, with halos round every edge: far from any face the detectors were trained on.
+  if (look === 'sharpened') return img.sharpen({ sigma: 3, m1: 12, m2: 60, x1: 0 });
+  return img;
 }
 
 /** A still image of the scene; the format follows the file extension (jpg, png, webp). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DetectorOutput } from '../../src/detectors/contract.js';
 import type { FaceResult, FrameResult } from '../../src/pipeline/frame-result.js';
 import { frameScores, regionScores, topMoments } from '../../src/report/human-report.js';
-import { faceDiagramSvg, regionFill } from '../../src/report/face-diagram.js';
+import { faceDiagramSvg, regionFills, regionsStandOut } from '../../src/report/face-diagram.js';
 
 const ok = (p: number): DetectorOutput => ({ state: 'ok', pFake: p, uncertainty: null });
 const face = (trackId: number, detectors: Record<string, DetectorOutput>): FaceResult => ({
@@ -41,13 +41,26 @@ describe('human report', () => {
     expect(regionScores({}, ['a'], {})).toBeNull();
   });
 
-  it('draws seven labelled regions, red above the threshold and green below', () => {
-    const svg = faceDiagramSvg({ forehead: 0.1, leftEye: 0.2, rightEye: 0.3, nose: 0.5, leftCheek: 0.6, rightCheek: 0.7, mouth: null }, 0.5, 'regions');
+  it('draws seven labelled regions, shaded relative to one another', () => {
+    const scores = { forehead: 0.1, leftEye: 0.2, rightEye: 0.3, nose: 0.5, leftCheek: 0.6, rightCheek: 0.7, mouth: null };
+    const svg = faceDiagramSvg(scores, 'regions');
     expect(svg.match(/<title>/g)).toHaveLength(7);
     expect(svg).toContain('mouth: no score');
     expect(svg).toMatch(/aria-label="regions: forehead 10 %/);
-    expect(regionFill(0.95, 0.5)).toMatch(/^rgb\(2\d\d,\d{2},\d{2}\)$/);
-    expect(regionFill(0.05, 0.5)).toBe('rgb(87,177,113)'); // 90 % of the way from pale to green
-    expect(regionFill(0.5, 0.5)).toBe('rgb(238,238,230)');
+    const fills = regionFills(scores);
+    expect(fills.forehead).toBe('rgb(246,240,226)'); // the weakest region: pale
+    expect(fills.rightCheek).toBe('rgb(222,96,50)'); // the strongest: deep orange
+    expect(fills.nose).toBe('rgb(230,144,109)'); // (0.5 - 0.1) / 0.6 = 2/3 of the way
+    expect(fills.mouth).toBe('#d7dae0');
+    expect(svg).toContain('fill="rgb(222,96,50)"');
+    expect(regionsStandOut(scores)).toBe(true);
+  });
+
+  it('a boundary head with small region scores still shows where to look; even scores show nothing', () => {
+    const boundary = { forehead: 0.05, leftEye: 0.07, rightEye: 0.08, nose: 0.08, leftCheek: 0.09, rightCheek: 0.11, mouth: 0.09 };
+    expect(regionFills(boundary).rightCheek).toBe('rgb(222,96,50)');
+    const even = { forehead: 0.3, leftEye: 0.31, rightEye: 0.3, nose: 0.3, leftCheek: 0.3, rightCheek: 0.305, mouth: 0.3 };
+    expect(regionsStandOut(even)).toBe(false);
+    expect(new Set(Object.values(regionFills(even)))).toEqual(new Set(['rgb(246,240,226)']));
   });
 });

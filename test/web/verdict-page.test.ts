@@ -52,6 +52,7 @@ interface Summary {
   still: boolean;
   plain: { headline: string };
   faces: { trackId: number; pFake: number | null }[];
+  regions: { caption: string; fills: Record<string, string> } | null;
 }
 
 async function analyse(file: string, shot: string): Promise<{ summary: Summary; headline: string }> {
@@ -72,6 +73,10 @@ async function analyse(file: string, shot: string): Promise<{ summary: Summary; 
     // The region view: seven regions, each filled and titled.
     expect(await page.locator('#region-view [data-region]').count()).toBe(7);
     expect(await page.getAttribute('#region-view', 'aria-label')).toMatch(/^score per face region: forehead/);
+    // The shades and their caption are the server's, the same as in the printable report.
+    expect(summary.regions).not.toBeNull();
+    expect(await page.textContent('#report .regions p')).toBe(summary.regions!.caption);
+    for (const [region, fill] of Object.entries(summary.regions!.fills)) expect(await page.getAttribute(`#region-view [data-region="${region}"]`, 'fill')).toBe(fill);
     // One number per face: face list = report = timeline.
     for (const f of summary.faces) {
       const n = f.pFake === null ? '' : f.pFake.toFixed(2);
@@ -79,8 +84,12 @@ async function analyse(file: string, shot: string): Promise<{ summary: Summary; 
       expect(await page.getAttribute(`#report-faces li[data-track="${f.trackId}"]`, 'data-pfake')).toBe(n);
       if (n && !summary.still) expect(await page.getAttribute('#chart', 'aria-label')).toContain(`face #${f.trackId} ${n}`);
     }
-    // A photo has no timeline to read.
+    // A photo has no timeline, frame count or media time to read.
     expect(await page.isVisible('#timeline-card')).toBe(!summary.still);
+    if (summary.still) {
+      expect(await page.textContent('#stat-frames')).toBe('photo');
+      expect(await page.textContent('#stat-time')).toBe('—');
+    }
     expect(errors).toEqual([]);
     if (shots) {
       await page.waitForTimeout(300);
@@ -110,8 +119,8 @@ async function clip(look: Look): Promise<string> {
 }
 
 describe.skipIf(!hasChromium)('the page tells a journalist what was found', () => {
-  it('a drawn face with pushed colours: the page says what the report says, one number per face', async () => {
-    const { summary } = await analyse(await clip('saturated'), 'page-fake');
+  it('a blurred drawn face: the page says what the report says, one number per face', async () => {
+    const { summary } = await analyse(await clip('blurred'), 'page-fake');
     expect(summary.faces).toHaveLength(1);
   }, 180_000);
 
@@ -120,8 +129,8 @@ describe.skipIf(!hasChromium)('the page tells a journalist what was found', () =
     expect(summary.faces).toHaveLength(1);
   }, 180_000);
 
-  it('a blurred drawn face', async () => {
-    const { summary } = await analyse(await clip('blurred'), 'page-uncertain');
+  it('an over-sharpened drawn face', async () => {
+    const { summary } = await analyse(await clip('sharpened'), 'page-uncertain');
     expect(summary.faces).toHaveLength(1);
   }, 180_000);
 

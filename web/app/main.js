@@ -7,7 +7,7 @@ import { startWebcam } from './webcam.js';
 
 /** The page: forms, the analysis list, and the live view of the selected analysis. */
 const $ = (id) => document.getElementById(id);
-const state = { selected: null, feed: null, alerts: new Map(), faces: new Map(), frames: 0, webcam: null };
+const state = { selected: null, feed: null, alerts: new Map(), faces: new Map(), frames: 0, still: false, webcam: null };
 const timeline = new Timeline($('chart'), $('chart-legend'));
 
 $('api-key').value = api.apiKey();
@@ -71,6 +71,7 @@ function select(analysis, keepPreview = false) {
   state.alerts = new Map();
   state.faces = new Map();
   state.frames = 0;
+  state.still = false;
   timeline.reset();
   // Nothing of the previous analysis stays on screen.
   $('stat-frames').textContent = '0';
@@ -95,12 +96,21 @@ function select(analysis, keepPreview = false) {
 }
 
 function showInfo(info) {
-  // A photo has no timeline: its 16 presentations are samples of one picture, not moments.
-  $('timeline-card').hidden = Boolean(info.media && info.media.still);
+  // A photo has no timeline, frame count or media time: its presentations (16 by default) are
+  // samples of one picture, not moments.
+  state.still = Boolean(info.media && info.media.still);
+  $('timeline-card').hidden = state.still;
   $('stat-status').textContent = info.status;
-  $('stat-frames').textContent = String(info.frames);
+  showProgress(info.frames, null);
   $('stat-alerts').textContent = String(info.alerts);
   renderVerdict($('verdict'), $('verdict-headline'), $('verdict-reason'), info.verdict);
+}
+
+/** Frames and media time so far; a photo shows "photo" and no time. */
+function showProgress(frames, ptsMs) {
+  $('stat-frames').textContent = state.still ? 'photo' : String(frames);
+  if (state.still) $('stat-time').textContent = '—';
+  else if (ptsMs !== null) $('stat-time').textContent = `${(ptsMs / 1000).toFixed(1)} s`;
 }
 
 function onMessage(msg) {
@@ -113,9 +123,8 @@ function onMessage(msg) {
     case 'frame':
       state.frames++;
       timeline.addFrame(msg.frame);
-      $('stat-frames').textContent = String(state.frames);
+      showProgress(state.frames, msg.frame.ptsMs);
       $('stat-faces').textContent = String(msg.frame.faces.length);
-      $('stat-time').textContent = `${(msg.frame.ptsMs / 1000).toFixed(1)} s`;
       renderVerdict($('verdict'), $('verdict-headline'), $('verdict-reason'), msg.verdict);
       if (msg.verdict.threshold !== undefined) timeline.setThreshold(msg.verdict.threshold);
       if (trackFaces(msg.frame.faces)) renderFaces($('face-list'), state.faces);

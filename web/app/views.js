@@ -192,8 +192,8 @@ function regionView(regions) {
     el(
       'div',
       {},
-      el('p', { class: 'muted' }, `Where the ${regions.detector} detector found its score: red above the line, green below, pale close to it.`),
-      el('table', { id: 'region-table' }, el('tbody', {}, ...ranked.map((r) => el('tr', {}, el('td', {}, REGION_NAMES[r]), el('td', {}, regions.scores[r] === null ? '—' : pct(regions.scores[r])))))),
+      el('p', { class: 'muted' }, regions.caption),
+      el('table', { id: 'region-table' }, el('thead', {}, el('tr', {}, el('th', {}, 'region'), el('th', {}, 'region score'))), el('tbody', {}, ...ranked.map((r) => el('tr', {}, el('td', {}, REGION_NAMES[r]), el('td', {}, regions.scores[r] === null ? '—' : pct(regions.scores[r])))))),
     ),
   );
 }

@@ -24,7 +24,7 @@ export function systemRoutes(app: FastifyInstance, deps: { manager: AnalysisMana
     };
   });
   app.get('/api/metrics', { schema: { summary: 'Prometheus metrics (text format 0.0.4)', produces: ['text/plain'] } }, async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
+    reply.type(deps.metrics.contentType).send(await deps.metrics.render()),
   );
   app.get('/api/config/schema', { schema: { summary: 'JSON schema of the configuration' } }, async () => ConfigSchema);
   app.get('/api/openapi.json', { schema: { summary: 'This document' } }, async () =>
