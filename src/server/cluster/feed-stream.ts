@@ -19,6 +19,7 @@ export class FeedStreamWriter {
   /** XADDs that failed (Redis gone): those messages are missing from the feed, counted. */
   failed = 0;
   private pending: Promise<unknown> = Promise.resolve();
+  private detached = false;
 
   constructor(
     private readonly redis: Redis,
@@ -28,14 +29,21 @@ export class FeedStreamWriter {
   ) {}
 
   add(seq: number, payload: string): void {
+    if (this.detached) return;
     this.pending = this.redis.xadd(this.keys.feed(this.id), 'MAXLEN', '~', String(this.maxLen), entryId(seq), 'm', payload).catch(() => {
       this.failed++;
     });
   }
 
+  /** Appends nothing more (the worker leaves the analysis to the one that takes it over). */
+  detach(): void {
+    this.detached = true;
+  }
+
   /** Waits for every append so far; then keeps the finished feed `ttlS` seconds for late clients. */
   async end(ttlS: number): Promise<void> {
     await this.pending;
+    if (this.detached) return;
     await this.redis.expire(this.keys.feed(this.id), ttlS).catch(() => undefined);
     await this.redis.expire(this.keys.detectors(this.id), ttlS).catch(() => undefined);
   }

@@ -26,6 +26,7 @@ export class WorkerSink implements AnalysisSink {
   /** Store writes given up after `retryMs` (the state in the database is behind; counted). */
   lost = 0;
   private chain: Promise<void> = Promise.resolve();
+  private detached = false;
 
   constructor(
     private readonly store: Store,
@@ -48,6 +49,7 @@ export class WorkerSink implements AnalysisSink {
   }
 
   appendFrame(id: string, frame: unknown): void {
+    if (this.detached) return;
     this.files.appendFrame(id, frame);
   }
 
@@ -56,16 +58,26 @@ export class WorkerSink implements AnalysisSink {
   }
 
   saveReport(id: string, report: unknown, partial: boolean): void {
+    if (this.detached) return;
     const digest = this.files.writeReport(id, { ...(report as object), cluster: this.note() }, partial);
     if (digest) this.enqueue(() => this.store.setDigest(id, 'report.json', digest));
   }
 
   saveThumbnails(id: string, thumbnails: readonly unknown[]): void {
+    if (this.detached) return;
     this.files.saveThumbnails(id, thumbnails);
   }
 
   removeUpload(): void {
     // content-addressed and possibly shared by other analyses: kept
+  }
+
+  /**
+   * Writes nothing more: the worker is leaving with this analysis unfinished, and its record must
+   * stay `running` for the worker that takes it over.
+   */
+  detach(): void {
+    this.detached = true;
   }
 
   /** Resolves once every record so far is in the Store (or given up). */
@@ -74,6 +86,7 @@ export class WorkerSink implements AnalysisSink {
   }
 
   private enqueue(write: () => Promise<void>): void {
+    if (this.detached) return;
     this.chain = this.chain.then(async () => {
       const until = Date.now() + this.retryMs;
       for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
