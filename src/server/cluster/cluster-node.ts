@@ -136,7 +136,7 @@ export async function createWorkerNode(opts: { config: Config; app: App; urls: C
   systemRoutes(http, {
     metrics,
     openapi,
-    health: clusterHealth({ role: 'worker', name: worker.name, redis, store, timeoutMs: cc.healthTimeoutMs, extra: () => ({ activeAnalyses: worker.activeCount, concurrency: opts.concurrency }) }),
+    health: clusterHealth({ role: 'worker', name: worker.name, redis, store, timeoutMs: cc.healthTimeoutMs, extra: () => ({ activeAnalyses: worker.activeCount, analyses: worker.analyses, concurrency: opts.concurrency }) }),
   });
   await worker.start();
 

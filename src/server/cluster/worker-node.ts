@@ -108,6 +108,11 @@ export class WorkerNode {
     return this.running.size;
   }
 
+  /** Ids of the analyses this worker runs now. */
+  get analyses(): string[] {
+    return [...this.running.keys()];
+  }
+
   /**
    * Stops taking jobs and closes its connections without finishing the running analyses: their
    * locks lapse and other workers take them over, as after a crash (a live stream must not end
