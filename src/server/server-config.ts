@@ -106,7 +106,7 @@ const Cluster = Type.Object(
     feedMaxLen: Type.Integer({ minimum: 100, default: 10_000, description: 'Messages kept per feed in its Redis stream (XADD MAXLEN ~): how far back a client can resume.' }),
     feedTtlS: Type.Integer({ minimum: 1, default: 3600, description: 'How long a finished analysis\' feed stays in Redis for late clients.' }),
     blockMs: Type.Integer({ minimum: 10, default: 2000, description: 'XREAD BLOCK time of an API node\'s feed reader (how soon it notices a closed feed).' }),
-    healthTimeoutMs: Type.Integer({ minimum: 50, default: 1500, description: 'How long /api/health waits for Redis and the database before reporting them unreachable.' }),
+    healthTimeoutMs: Type.Integer({ minimum: 50, default: 1500, description: 'How long /api/health waits for Redis and the database before reporting them unreachable; an API call waits twice this for Redis before answering 503.' }),
   },
   { additionalProperties: false, default: {}, description: 'Cluster mode (fakescope serve/worker with --redis and --database; docs/operations.md). Ignored by the single-process server.' },
 );

@@ -9,6 +9,7 @@ import type { AnalysisInfo } from '../wire.js';
 import type { AnalysisJob } from './jobs.js';
 import { FINAL_STATUSES } from './jobs.js';
 import type { ClusterKeys } from './keys.js';
+import { withTimeout } from './redis.js';
 import type { SharedDir } from './shared-dir.js';
 
 /** How long a stop request waits in Redis for a worker that has not picked the job up yet. */
@@ -30,6 +31,12 @@ export class ClusterManager implements AnalysesApi {
       keys: ClusterKeys;
       /** Detectors a job may name (the configured ones), checked before anything is queued. */
       detectors: readonly string[];
+      /**
+       * How long a call waits for Redis. BullMQ's connection waits for Redis to come back; a client
+       * is answered 503 instead (an add sent meanwhile that arrives later finds its record failed,
+       * and the worker that takes it leaves it so).
+       */
+      waitMs: number;
     },
   ) {}
 
@@ -60,7 +67,7 @@ export class ClusterManager implements AnalysesApi {
     try {
       // Retried (attempts) only when the worker itself fails (its store or Redis gone); a bad
       // input is a finished analysis with status `failed`, not a failed job.
-      await queue.add('analysis', job, { jobId: id, attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+      await withTimeout(queue.add('analysis', job, { jobId: id, attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } }), this.deps.waitMs);
     } catch (e) {
       const error = new FakescopeError('E_QUEUE_UNAVAILABLE', `the analysis could not be queued: ${describeError(e)}`, { cause: e });
       await store.saveInfo({ ...info, status: 'failed', error: { code: error.code, message: error.message }, updatedAt: new Date().toISOString() }).catch(() => undefined);
@@ -75,10 +82,11 @@ export class ClusterManager implements AnalysesApi {
     if (!info) throw new FakescopeError('E_NOT_FOUND', `no analysis ${id}`);
     if (FINAL_STATUSES.includes(info.status)) return info;
     try {
-      await redis.set(keys.stop(id), '1', 'EX', STOP_TTL_S);
-      await redis.publish(keys.control, JSON.stringify({ type: 'stop', id }));
-      const job = await queue.getJob(id);
-      const state = job ? await job.getState() : 'unknown';
+      const wait = this.deps.waitMs;
+      await withTimeout(redis.set(keys.stop(id), '1', 'EX', STOP_TTL_S), wait);
+      await withTimeout(redis.publish(keys.control, JSON.stringify({ type: 'stop', id })), wait);
+      const job = await withTimeout(queue.getJob(id), wait);
+      const state = job ? await withTimeout(job.getState(), wait) : 'unknown';
       // A worker may take it meanwhile (remove then fails): the stop key reaches it instead.
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized') && (await job.remove().then(() => true, () => false))) {
         const stopped: AnalysisInfo = { ...info, status: 'stopped', updatedAt: new Date().toISOString() };

@@ -62,7 +62,7 @@ export async function createApiNode(opts: { config: Config; urls: ClusterUrls; d
   const queue = new Queue(QUEUE_NAME, { connection: bull, prefix: keys.prefix });
   queue.on('error', () => undefined);
   const files = new SharedDir(resolve(sc.dataDir));
-  const manager = new ClusterManager({ store, files, queue, redis, keys, detectors: opts.detectors });
+  const manager = new ClusterManager({ store, files, queue, redis, keys, detectors: opts.detectors, waitMs: cc.healthTimeoutMs * 2 });
   const feeds = new StreamFeeds({ config, store, redis, keys });
   const metrics = new Metrics();
   new ClusterMetrics(metrics, queue);
