@@ -33,6 +33,8 @@ export interface LiveDeps {
   readonly now?: () => number;
   /** Every replayable message as it is published, serialised (a cluster worker's Redis feed). */
   readonly onPublish?: (msg: ReplayableMsg, payload: string) => void;
+  /** Every overlay as it is rendered, serialised (a cluster worker relays it to the API nodes). */
+  readonly onOverlay?: (payload: string) => void;
 }
 
 /**
@@ -296,6 +298,7 @@ export class LiveAnalysis {
         const msg: OverlayMsg = { v: WIRE_VERSION, type: 'overlay', frameSeq: result.seq, ptsMs: result.ptsMs, format: feed.overlayFormat, data: buf.toString('base64') };
         this.latestOverlay = msg;
         const payload = JSON.stringify(msg);
+        this.deps.onOverlay?.(payload);
         for (const c of this.clients) if (!c.send(msg, true, payload)) this.deps.metrics.drops.inc({ stage: 'overlay' });
       })
       .catch(() => this.deps.metrics.drops.inc({ stage: 'overlay' }))

@@ -5,6 +5,7 @@
  *   <prefix>:detectors:<id> the detectors its worker runs (JSON array, for the feed's hello)
  *   <prefix>:stop:<id>      set when a stop was asked (a worker that picks the job up later sees it)
  *   <prefix>:control        pub/sub channel: stop requests reach whichever worker holds the job
+ *   <prefix>:overlay:<id>   the latest overlay (a string) and the pub/sub channel of new ones
  *   <prefix>:workers        hash worker name → last heartbeat (ms), for /api/health and metrics
  *   bull:…                  BullMQ's own keys, under the same prefix (queue `analyses`)
  */
@@ -13,6 +14,7 @@ export interface ClusterKeys {
   feed(id: string): string;
   detectors(id: string): string;
   stop(id: string): string;
+  overlay(id: string): string;
   readonly control: string;
   readonly workers: string;
 }
@@ -25,6 +27,7 @@ export function clusterKeys(prefix: string): ClusterKeys {
     feed: (id) => `${prefix}:feed:${id}`,
     detectors: (id) => `${prefix}:detectors:${id}`,
     stop: (id) => `${prefix}:stop:${id}`,
+    overlay: (id) => `${prefix}:overlay:${id}`,
     control: `${prefix}:control`,
     workers: `${prefix}:workers`,
   };

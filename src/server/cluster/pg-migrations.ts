@@ -36,9 +36,10 @@ const MIGRATION_LOCK = 0x66616b65; // "fake"
 
 /** Brings the database to PG_SCHEMA_VERSION; returns the version it found. */
 export async function migratePg(client: PoolClient): Promise<number> {
-  await client.query('CREATE TABLE IF NOT EXISTS fakescope_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+  // The lock comes first: CREATE TABLE IF NOT EXISTS itself races between nodes starting together.
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    await client.query('CREATE TABLE IF NOT EXISTS fakescope_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM fakescope_schema');
     const from = rows[0]?.v ?? 0;
     if (from > PG_SCHEMA_VERSION) {

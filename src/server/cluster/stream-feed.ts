@@ -22,10 +22,18 @@ import type { ClusterKeys } from './keys.js';
 export class StreamFeeds {
   private readonly tails = new Map<string, StreamTail>();
   private closed = false;
+  /** Overlays: one subscriber connection per node, subscribed to the analyses that have tails. */
+  private readonly overlays: Redis;
 
   constructor(
     private readonly deps: { config: Config; store: Store; redis: Redis; keys: ClusterKeys },
-  ) {}
+  ) {
+    this.overlays = deps.redis.duplicate();
+    this.overlays.on('error', () => undefined);
+    this.overlays.on('message', (channel: string, payload: string) => {
+      for (const t of this.tails.values()) if (deps.keys.overlay(t.id) === channel) t.overlay(payload);
+    });
+  }
 
   /** The feed of `id`, or null when there is none to replay (unknown, or finished and expired). */
   async open(id: string): Promise<FeedSource | null> {
@@ -46,8 +54,16 @@ export class StreamFeeds {
     const again = this.tails.get(id); // opened by another client meanwhile
     if (again) return again;
     const detectors = await redis.get(keys.detectors(id)).then((t) => (t ? (JSON.parse(t) as string[]) : []), () => []);
-    const tail = new StreamTail(id, info, last, detectors, this.deps, () => this.tails.delete(id));
+    const overlayKey = keys.overlay(id);
+    const tail = new StreamTail(id, info, last, detectors, this.deps, () => {
+      this.tails.delete(id);
+      void this.overlays.unsubscribe(overlayKey).catch(() => undefined);
+    });
     this.tails.set(id, tail);
+    if (!tail.isFinal) {
+      void this.overlays.subscribe(overlayKey).catch(() => undefined);
+      void redis.get(overlayKey).then((p) => p && tail.overlay(p, false), () => undefined);
+    }
     return tail;
   }
 
@@ -55,6 +71,7 @@ export class StreamFeeds {
   close(): void {
     this.closed = true;
     for (const t of [...this.tails.values()]) t.close();
+    this.overlays.disconnect();
   }
 }
 
@@ -63,12 +80,13 @@ const BATCH = 64;
 class StreamTail implements FeedSource {
   readonly clients = new Set<FeedClient>();
   private delivered: number;
+  private latestOverlay: string | null = null;
   private final: boolean;
   private conn: Redis | null = null;
   private ended = false;
 
   constructor(
-    private readonly id: string,
+    readonly id: string,
     private info: AnalysisInfo,
     last: number,
     private readonly detectors: string[],
@@ -78,6 +96,16 @@ class StreamTail implements FeedSource {
     this.delivered = last;
     this.final = FINAL_STATUSES.includes(info.status);
     if (!this.final) void this.loop();
+  }
+
+  get isFinal(): boolean {
+    return this.final;
+  }
+
+  /** A new overlay (droppable: the slow-client policy drops it first); `send: false` only keeps it. */
+  overlay(payload: string, send = true): void {
+    this.latestOverlay = payload;
+    if (send) for (const c of this.clients) if (!c.replaying) c.send(OVERLAY, true, payload);
   }
 
   attach(client: FeedClient, since: number): void {
@@ -146,6 +174,7 @@ class StreamTail implements FeedSource {
     if (gen !== client.replayGen) return;
     client.replaying = false;
     client.skipThrough = Math.max(cursor, since);
+    if (client.isOpen && this.latestOverlay && !this.final) client.send(OVERLAY, true, this.latestOverlay);
     if (client.isOpen && this.final) client.close(CLOSE.finished, `analysis ${this.info.status}`);
   }
 
@@ -195,5 +224,7 @@ class StreamTail implements FeedSource {
 function stub(seq: number): ServerMsg {
   return { seq } as unknown as ServerMsg;
 }
+
+const OVERLAY = { type: 'overlay' } as unknown as ServerMsg;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -225,7 +225,17 @@ export class WorkerNode {
     };
     await redis.set(keys.detectors(data.id), JSON.stringify(analysis.detectorNames)).catch(() => undefined);
     const limit = data.kind === 'upload' ? uploadLimit(config.server.upload.maxDurationS, media.fps) : null;
-    const session = new LiveAnalysis(info, analysis, { config, store: sink, metrics, webhooks: this.webhooks, onPublish: publish }, limit, gaps);
+    // Overlays are droppable: published to whichever API nodes listen, the latest kept for new clients.
+    const overlayKey = keys.overlay(data.id);
+    const onOverlay = (payload: string): void => {
+      redis
+        .multi()
+        .set(overlayKey, payload, 'EX', config.server.cluster.feedTtlS)
+        .publish(overlayKey, payload)
+        .exec()
+        .catch(() => metrics.drops.inc({ stage: 'overlay' }));
+    };
+    const session = new LiveAnalysis(info, analysis, { config, store: sink, metrics, webhooks: this.webhooks, onPublish: publish, onOverlay }, limit, gaps);
     this.running.set(data.id, { session, sink, writer });
     this.jobMetrics.activeJobs.set(this.running.size);
     try {

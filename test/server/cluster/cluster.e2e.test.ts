@@ -37,7 +37,7 @@ const CONFIG = {
   server: {
     urls: { allowPrivateAddresses: true },
     checkpointMs: 200,
-    feed: { overlayEveryMs: 0 },
+    feed: { overlayEveryMs: 1000 },
     reconnect: { maxAttempts: 2, initialDelayMs: 200, maxDelayMs: 500 },
     cluster: { lockMs: 2500, stalledCheckMs: 1000, blockMs: 500 },
   },
@@ -233,6 +233,7 @@ describe('cluster: 1 API node, 2 workers, a worker killed mid-analysis', () => {
     const distinct = [...new Set(seqs)].sort((a, b) => a - b);
     expect(distinct).toEqual(distinct.map((_, i) => i));
     expect(feed.messages.some((m) => m.type === 'gap')).toBe(false);
+    expect(feed.messages.filter((m) => m.type === 'overlay').length).toBeGreaterThan(0); // relayed from the workers
     const metrics = await (await fetch(`http://127.0.0.1:${workerPorts[survivor]}/api/metrics`)).text();
     expect(Number(/fakescope_jobs_total\{event="takeover"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2); // the stream and the upload
     const liveReport = await json<{ cluster: { takeovers: { mode: string }[] } }>(`${api}/api/analyses/${live.id}/report`);
