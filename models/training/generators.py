@@ -16,13 +16,11 @@ per-pixel weight of manipulated content, which becomes the dense head's patch la
     recompress double / heavy JPEG of the face region only (shifted grid for the first pass),
                blended back
 
-Self-test (writes a PNG grid to look at):
-    /usr/bin/python3 -m models.training.generators --selftest [--index ...] [--out /tmp/generators.png]
+A contact sheet of them on real crops: generators_sheet.py.
 """
 
 from __future__ import annotations
 
-import argparse
 from typing import Callable
 
 import numpy as np
@@ -204,53 +202,3 @@ assert tuple(REGISTRY) == GENERATORS
 def manipulate(name: str, img: np.ndarray, lm: dict, rng: np.random.Generator, donor: Donor | None = None) -> Result:
     out, mask = REGISTRY[name](img.astype(np.float32), lm, rng, donor)
     return np.clip(out, 0, 255).astype(np.float32), mask.astype(np.float32)
-
-
-def _selftest(index: str, out: str, seed: int, rows: int) -> None:
-    from .data import load_index, load_crop  # local import: data imports this module
-
-    entries = [e for e in load_index(index) if e.label == 'real']
-    rng = np.random.default_rng(seed)
-    by_clip: dict[str, list] = {}
-    for e in entries:
-        by_clip.setdefault(e.clip, []).append(e)
-    clips = sorted(by_clip)
-    tile = 192
-    cols = 1 + 2 * len(GENERATORS)  # real | per generator: fake, |fake − real| ×4 with the mask
-    sheet = Image.new('RGB', (cols * tile, rows * tile), (40, 40, 40))
-    for r in range(rows):
-        clip = clips[r % len(clips)]
-        e = by_clip[clip][int(rng.integers(len(by_clip[clip])))]
-        img, lm = load_crop(e)
-        donor_clip = clips[(r + 1 + int(rng.integers(len(clips) - 1))) % len(clips)]
-        de = by_clip[donor_clip][0]
-        donor = load_crop(de)
-        sheet.paste(ops.to_pil(img), (0, r * tile))
-        for g, name in enumerate(GENERATORS):
-            fake, mask = manipulate(name, img, lm, rng, donor)
-            sheet.paste(ops.to_pil(fake), ((1 + 2 * g) * tile, r * tile))
-            diff = np.abs(fake - img).mean(-1, keepdims=True).repeat(3, -1) * 4
-            diff[..., 1] = np.maximum(diff[..., 1], mask * 90)  # mask in green
-            sheet.paste(ops.to_pil(diff), ((2 + 2 * g) * tile, r * tile))
-    sheet.save(out)
-    print(f'wrote {out}: columns = real, then per generator (fake, |diff|×4 + mask in green): {", ".join(GENERATORS)}')
-
-
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--selftest', action='store_true')
-    ap.add_argument('--index', default=None, help='index.jsonl (default: cache/crops, else cache/devcrops)')
-    ap.add_argument('--out', default='/tmp/generators.png')
-    ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--rows', type=int, default=4)
-    args = ap.parse_args(argv)
-    if not args.selftest:
-        ap.print_help()
-        return
-    from .data import default_index
-
-    _selftest(args.index or str(default_index()), args.out, args.seed, args.rows)
-
-
-if __name__ == '__main__':
-    main()

@@ -31,24 +31,27 @@ def mc_stats(logits: np.ndarray, temperature: float = 1.0) -> dict[str, np.ndarr
             'epistemic': np.maximum(total - aleatoric, 0.0)}
 
 
-def auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
-    """ROC AUC by the rank-sum (Mann–Whitney) statistic, ties averaged; None without both classes."""
+def auc(scores: np.ndarray, labels: np.ndarray, weights=None) -> float | None:
+    """ROC AUC: the (weighted) probability that a random fake scores above a random real, ties
+    counting 1/2 (the Mann–Whitney statistic); None without both classes."""
     scores = np.asarray(scores, np.float64)
     labels = np.asarray(labels).astype(bool)
-    n_pos, n_neg = int(labels.sum()), int((~labels).sum())
-    if n_pos == 0 or n_neg == 0:
+    w = _w(weights, len(scores))
+    if not labels.any() or labels.all():
         return None
     order = np.argsort(scores, kind='mergesort')
-    ranks = np.empty(len(scores), np.float64)
-    sorted_scores = scores[order]
+    s, y, ws = scores[order], labels[order], w[order]
+    total = neg_below = 0.0
     i = 0
-    while i < len(scores):
+    while i < len(s):  # groups of tied scores
         j = i
-        while j + 1 < len(scores) and sorted_scores[j + 1] == sorted_scores[i]:
+        while j < len(s) and s[j] == s[i]:
             j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+        wp, wn = ws[i:j][y[i:j]].sum(), ws[i:j][~y[i:j]].sum()
+        total += wp * (neg_below + 0.5 * wn)
+        neg_below += wn
+        i = j
+    return float(total / (w[labels].sum() * w[~labels].sum()))
 
 
 def balanced_weights(labels: np.ndarray) -> np.ndarray:
@@ -90,11 +93,16 @@ def ece(p: np.ndarray, labels: np.ndarray, bins: int = 15, weights=None) -> floa
                      for b in reliability_bins(p, labels, bins, weights) if b['count']))
 
 
-def nll_of_mean(logits: np.ndarray, labels: np.ndarray, temperature: float, weights=None) -> float:
-    p = np.clip(sigmoid(logits / temperature).mean(1), 1e-7, 1 - 1e-7)
+def nll(p: np.ndarray, labels: np.ndarray, weights=None) -> float:
+    """(Weighted) mean negative log-likelihood of p(fake), p clipped to [1e-7, 1 − 1e-7]."""
+    p = np.clip(np.asarray(p, np.float64), 1e-7, 1 - 1e-7)
     y = np.asarray(labels, np.float64)
     w = _w(weights, len(y))
     return float(-(w * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / w.sum())
+
+
+def nll_of_mean(logits: np.ndarray, labels: np.ndarray, temperature: float, weights=None) -> float:
+    return nll(sigmoid(logits / temperature).mean(1), labels, weights)
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray, weights=None, lo: float = 0.05, hi: float = 20.0) -> float:

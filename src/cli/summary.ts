@@ -2,7 +2,7 @@ import type { Report, TrackSummary } from '../pipeline/report.js';
 import type { UncertaintyStats } from '../pipeline/uncertainty.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import type { PlainVerdict } from '../report/plain-language.js';
-import { formatPercent } from '../report/plain-language.js';
+import { formatPercent, sourceInWords } from '../report/plain-language.js';
 import type { Paint } from './colour.js';
 import { plain } from './colour.js';
 import { formatDuration } from './progress.js';
@@ -49,7 +49,7 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
   const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';
   lines.push(`  verdict: ${paint(s.verdict, s.verdict.toUpperCase())} — ${p}; ${s.reason}`);
   const a = s.attribution;
-  if (a) lines.push(`  closest synthetic generator: ${a.top} (p ${Math.max(...a.probabilities).toFixed(2)}, entropy ${a.entropy.toFixed(2)} nats; best known class ${a.best})`);
+  if (a) lines.push(`  ${sourceInWords(a)}; classifier entropy ${a.entropy.toFixed(2)} nats`);
   return lines.join('\n');
 }
 

@@ -5,7 +5,7 @@ import { windowAccumulators } from '../pipeline/segment-features.js';
 import type { AttributionModel } from '../pipeline/attribution.js';
 import { estimateSource } from '../pipeline/attribution.js';
 import type { VerdictPolicy, VideoScore } from '../pipeline/verdict.js';
-import { fuseScores, fusedVerdict } from '../pipeline/verdict.js';
+import { decideClip, fuseScores } from '../pipeline/verdict.js';
 import type { UncertaintyStats } from '../pipeline/uncertainty.js';
 import { withDistance } from '../pipeline/uncertainty.js';
 import type { ClipResult, ClipScore, EvalItem } from './types.js';
@@ -63,6 +63,8 @@ export function clipResult(item: EvalItem, perturbation: string, report: Report,
     frames: s.frames,
     framesWithFaces: s.framesWithFaces,
     wallMs,
+    tracks: report.tracks.map((t) => ({ trackId: t.trackId, detectors: Object.fromEntries(Object.entries(t.detectors).map(([n, d]) => [n, clipScore(d)])) })),
+    uncertainCoverage: s.uncertainCoverage,
   };
 }
 
@@ -114,23 +116,17 @@ export function scoreFromFeatures(f: SegmentFeatures, detector: string): VideoSc
 
 /**
  * The parts of a clip's result that depend on the verdict policy and the source classifier —
- * fused score, verdict, attribution — recomputed from its per-detector scores and features, so a
- * cached analysis serves any policy (same functions as the analyzer's report).
+ * fused score, verdict, attribution — recomputed from its per-face and per-detector scores, alert
+ * coverage and features, so a cached analysis serves any policy. The decision is the analyzer's
+ * own (`decideClip`): the most fake face decides, alert coverage can make it uncertain, and the
+ * fused score is the deciding face's.
  */
 export function reapply(r: ClipResult, policy: VerdictPolicy, model: AttributionModel | null): ClipResult {
   if (r.error) return r;
   const names = Object.keys(r.detectors);
-  const scores = names.map((n) => {
-    const d = r.detectors[n] as ClipScore;
-    return d.pFake === null
-      ? { pFake: null, uncertainty: null, evidenceFrames: d.evidenceFrames }
-      : {
-          pFake: d.pFake,
-          uncertainty: statsOf(d.pFake, d),
-          evidenceFrames: d.evidenceFrames,
-        };
-  });
-  const v = fusedVerdict(names, scores, policy);
+  const scoresOf = (detectors: Readonly<Record<string, ClipScore>>) => names.map((n) => videoScore(detectors[n]));
+  const tracks = (r.tracks ?? []).map((t) => ({ trackId: t.trackId, scores: scoresOf(t.detectors) }));
+  const v = decideClip(names, scoresOf(r.detectors), tracks, r.uncertainCoverage ?? 0, policy);
   const a = model && v.pFake !== null ? estimateSource(model, r.features) : null;
   return {
     ...r,
@@ -139,4 +135,10 @@ export function reapply(r: ClipResult, policy: VerdictPolicy, model: Attribution
     reason: v.reason,
     attribution: a ? { classes: a.classes, probabilities: a.probabilities, top: a.top, entropy: a.entropy } : null,
   };
+}
+
+/** A stored score back as the analyzer's score (no score: a detector that did not answer). */
+function videoScore(d: ClipScore | undefined): VideoScore {
+  if (!d || d.pFake === null) return { pFake: null, uncertainty: null, evidenceFrames: d?.evidenceFrames ?? 0 };
+  return { pFake: d.pFake, uncertainty: statsOf(d.pFake, d), evidenceFrames: d.evidenceFrames };
 }

@@ -51,6 +51,14 @@ export interface ClipResult {
   readonly frames: number;
   readonly framesWithFaces: number;
   readonly wallMs: number;
+  /**
+   * Per face: its per-detector scores, so a re-applied policy decides the clip as the analyzer does
+   * (the most fake face; `decideClip`). Absent in results cached before it was recorded: those are
+   * re-decided on the pooled face-frames.
+   */
+  readonly tracks?: readonly { readonly trackId: number; readonly detectors: Readonly<Record<string, ClipScore>> }[];
+  /** Share of the face time covered by epistemic-spike alerts (report `summary.uncertainCoverage`). */
+  readonly uncertainCoverage?: number;
   /** Set when the analysis failed; scores are then empty. */
   readonly error?: string;
 }

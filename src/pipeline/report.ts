@@ -10,7 +10,7 @@ import { StatsPool } from './uncertainty.js';
 import { TrackAlerts } from './alerts/track-alerts.js';
 import type { SpikeAlertEvent, SpikePolicy } from './alerts/types.js';
 import type { UncertainSegment, Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
-import { alertCoverage, clipVerdict, fusedVerdict, poolScore, reconcileWithAlerts } from './verdict.js';
+import { alertCoverage, decideClip, fusedVerdict, poolScore } from './verdict.js';
 import type { PlainVerdict } from '../report/plain-language.js';
 import { plainVerdict } from '../report/plain-language.js';
 
@@ -249,12 +249,11 @@ export class ReportBuilder {
    * then alert coverage may make it uncertain (`reconcileWithAlerts`).
    */
   verdict(policy: VerdictPolicy): VerdictResult & { readonly trackId: number | null; readonly coverage: number } {
-    const pooled = fusedVerdict(this.detectorNames, this.detectorNames.map((n) => this.segment.score(n)), policy);
-    const tracks = [...this.tracks.values()].map((t) => ({ trackId: t.trackId, verdict: this.trackVerdict(t.trackId, policy) as VerdictResult }));
-    const v = clipVerdict(pooled, tracks, policy);
+    const names = this.detectorNames;
+    const tracks = [...this.tracks.values()].map((t) => ({ trackId: t.trackId, scores: names.map((n) => this.trackScore(t, n)) }));
     const durations = new Map([...this.tracks.values()].map((t) => [t.trackId, t.lastPtsMs - t.firstPtsMs]));
     const coverage = alertCoverage(this.allSegments(), durations);
-    return { ...reconcileWithAlerts(v, coverage, policy), trackId: v.trackId, coverage };
+    return { ...decideClip(names, names.map((n) => this.segment.score(n)), tracks, coverage, policy), coverage };
   }
 
   build(

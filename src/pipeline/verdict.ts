@@ -156,6 +156,30 @@ export function clipVerdict(pooled: VerdictResult, tracks: readonly TrackVerdict
   return { ...v, reason: `${which}${v.reason}`, trackId: pick.trackId };
 }
 
+/** A face's per-detector scores, in the order of the detector names. */
+export interface TrackScores {
+  readonly trackId: number;
+  readonly scores: readonly VideoScore[];
+}
+
+/**
+ * The whole decision for a clip, as the report makes it and as `fakescope eval` re-makes it from
+ * stored scores: each face fused and decided, the clip's verdict from its faces (`clipVerdict`,
+ * with the pooled face-frames when there are none), then the alert coverage (`reconcileWithAlerts`).
+ * Pure.
+ */
+export function decideClip(
+  names: readonly string[],
+  pooled: readonly VideoScore[],
+  tracks: readonly TrackScores[],
+  coverage: number,
+  policy: VerdictPolicy,
+): VerdictResult & { readonly trackId: number | null } {
+  const perTrack = tracks.map((t) => ({ trackId: t.trackId, verdict: fusedVerdict(names, t.scores, policy) }));
+  const v = clipVerdict(fusedVerdict(names, pooled, policy), perTrack, policy);
+  return { ...reconcileWithAlerts(v, coverage, policy), trackId: v.trackId };
+}
+
 /** An epistemic-spike alert segment of one face, in media time. */
 export interface UncertainSegment {
   readonly trackId: number;

@@ -2,7 +2,7 @@ import type { Report } from '../pipeline/report.js';
 import { escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
 import type { HumanReport } from './human-report.js';
 import { FACE_REGIONS, REGION_NAMES } from './human-report.js';
-import { formatPercent } from './plain-language.js';
+import { formatPercent, sourceInWords } from './plain-language.js';
 
 /**
  * The printable report of one analysis: a self-contained HTML page (no scripts, no network; images
@@ -38,7 +38,7 @@ export function renderHtmlReport(h: HumanReport, r: Report, thumbnails: readonly
         .join('')}</ol>`
     : `<p>${h.still ? 'A photo has no timeline.' : 'No per-frame scores in this report.'}</p>${thumbnails.length ? `<div class="moments">${thumbnails.map((t) => `<img src="${t.dataUri}" alt="analysed picture with the face boxes">`).join('')}</div>` : ''}`;
   const regions = h.regions
-    ? `<div class="regions">${faceDiagramSvg(h.regions.scores, 'region score per face region')}<div><p>${esc(h.regions.caption)}</p><table class="region-table"><thead><tr><th>region</th><th>region score</th></tr></thead>${[
+    ? `<div class="regions">${faceDiagramSvg(h.regions.scores, 'score per face region')}<div><p>${esc(h.regions.caption)}</p><table class="region-table"><thead><tr><th>region</th><th>region score</th></tr></thead>${[
         ...FACE_REGIONS,
       ]
         .sort((a, b) => (h.regions!.scores[b] ?? -1) - (h.regions!.scores[a] ?? -1))
@@ -56,7 +56,7 @@ export function renderHtmlReport(h: HumanReport, r: Report, thumbnails: readonly
       : 'no fused score',
     `policy: threshold ${s.policy.decisionThreshold}, margin ${s.policy.margin}, max epistemic ${s.policy.maxEpistemic}, max disagreement ${s.policy.maxDisagreement}, min face-frames ${s.policy.minEvidenceFrames}`,
     ...(s.policy.source ? [`thresholds: ${s.policy.source}`] : []),
-    ...(s.attribution ? [`closest synthetic generator: ${s.attribution.top} (entropy ${s.attribution.entropy.toFixed(2)} nats)`] : []),
+    ...(s.attribution ? [`${sourceInWords(s.attribution)}; classifier entropy ${s.attribution.entropy.toFixed(2)} nats`] : []),
     `input: ${r.input.media.displayWidth}×${r.input.media.displayHeight} ${r.input.media.codec}${h.still ? ' (photo)' : `, ${secs(s.durationMs)}`}; analysed ${s.frames} frames at ${r.analysis.width}×${r.analysis.height}; fakescope ${r.tool.version}, ${r.analysis.finishedAt}`,
   ];
   return `<!doctype html>

@@ -3,6 +3,7 @@ import type { Report } from '../pipeline/report.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import { regionFills, regionsStandOut } from './face-diagram.js';
 import type { PlainVerdict } from './plain-language.js';
+import { sourceInWords } from './plain-language.js';
 
 /**
  * What a person needs from a report, as data: the answer in words, the faces it concerns, the
@@ -32,6 +33,8 @@ export interface HumanReport {
     readonly caption: string;
   } | null;
   readonly detectors: readonly DetectorVote[];
+  /** Which generator probably made it, in words (`sourceInWords`); null without a source estimate. */
+  readonly likelySource: string | null;
 }
 
 export const FACE_REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth'] as const;
@@ -95,6 +98,7 @@ export function humanReport(r: Report): HumanReport {
       weight: weights[name] ?? 1,
       stance: stance(d.applicable !== false, d.pFake, weights[name] ?? 1, s.verdict, s.pFake, threshold),
     })),
+    likelySource: s.attribution ? sourceInWords(s.attribution) : null,
   };
 }
 

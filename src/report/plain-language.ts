@@ -1,3 +1,4 @@
+import type { SourceEstimate } from '../pipeline/attribution.js';
 import type { Verdict, VerdictWhy } from '../pipeline/verdict.js';
 
 /**
@@ -119,4 +120,19 @@ export function plainVerdict(v: VerdictInput): PlainVerdict {
 /** 0.937 → "94 %". */
 export function formatPercent(p: number): string {
   return `${Math.round(p * 100)} %`;
+}
+
+/**
+ * The source estimate in words. The classifier's classes include "real", so its top class is not
+ * always a generator: then it says so and still names the closest generator, rather than printing
+ * "closest synthetic generator: real" next to a FAKE verdict. Pure.
+ */
+export function sourceInWords(a: Pick<SourceEstimate, 'classes' | 'probabilities' | 'top' | 'best'>): string {
+  const p = (name: string) => a.probabilities[a.classes.indexOf(name)] ?? 0;
+  const generators = a.classes.filter((c) => c !== 'real');
+  const closest = generators.reduce<string | null>((b, c) => (b === null || p(c) > p(b) ? c : b), null);
+  const named = closest === null ? '' : `closest known generator ${closest} (${formatPercent(p(closest))})`;
+  if (a.top === 'unknown') return `source: unlike every generator the source classifier knows${named ? `; ${named}` : ''}`;
+  if (a.best === 'real') return `source: the uncertainty pattern is closest to real footage (${formatPercent(p('real'))})${named ? `; ${named}` : ''}`;
+  return `source: ${named}`;
 }

@@ -55,6 +55,39 @@ describe('reapply', () => {
   });
 });
 
+describe('reapply decides a clip as the analyzer does', () => {
+  const twoFaces = (seq: number): FrameResult => {
+    const f = frame(seq, [0.2, 0.25], [0.2, 0.3]);
+    const face = f.faces[0]!;
+    return { ...f, faces: [face, { ...face, trackId: 2, detectors: { a: ok([0.9, 0.85]), b: ok([0.8, 0.9]) } }] };
+  };
+
+  it('the most fake face decides, and the fused score is that face\'s, not the pooled face-frames\'', () => {
+    const b = new ReportBuilder(['a', 'b'], true);
+    for (let i = 0; i < 12; i++) b.add(twoFaces(i));
+    const r = b.build(meta, policy);
+    expect(r.summary).toMatchObject({ verdict: 'fake', trackId: 2 });
+    const again = reapply(clipResult({ file: 'x', label: 'fake', method: 'm' }, 'none', r, 1), policy, null);
+    expect(again.verdict).toBe('fake');
+    expect(again.reason).toBe(r.summary.reason);
+    expect(again.fused.pFake).toBeCloseTo(r.summary.pFake as number, 12);
+    expect(again.fused.pFake).toBeGreaterThan(0.8);
+    // A result cached before faces were recorded falls back to the pooled face-frames (0.2 … 0.9 → ~0.55).
+    const { tracks: _t, ...old } = clipResult({ file: 'x', label: 'fake', method: 'm' }, 'none', r, 1);
+    expect(reapply(old, policy, null).fused.pFake).toBeLessThan(0.6);
+  });
+
+  it('alert coverage above the policy\'s limit makes a decided clip uncertain, as in the report', () => {
+    const weighted = { ...policy, weights: { a: 1, b: 0 } };
+    const c = { ...clipResult({ file: 'x', label: 'fake', method: 'm' }, 'none', report(weighted), 1), uncertainCoverage: 0.8 };
+    expect(reapply({ ...c, uncertainCoverage: 0 }, weighted, null).verdict).toBe('fake');
+    const again = reapply(c, weighted, null);
+    expect(again.verdict).toBe('uncertain');
+    expect(again.reason).toMatch(/^epistemic-spike alerts cover 80 % of the face time/);
+    expect(reapply(c, { ...weighted, maxUncertainCoverage: 0.9 }, null).verdict).toBe('fake');
+  });
+});
+
 describe('segmentRows / scoreFromFeatures', () => {
   it('cuts windows with fused scores and rebuilds each detector\'s score from the features', () => {
     const frames = Array.from({ length: 20 }, (_, i) => frame(i, [0.8], [0.2]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VerdictWhy } from '../../src/pipeline/verdict.js';
-import { confidenceLevel, formatPercent, plainVerdict } from '../../src/report/plain-language.js';
+import { confidenceLevel, formatPercent, plainVerdict, sourceInWords } from '../../src/report/plain-language.js';
 
 const base = { evidenceFrames: 120, decisionThreshold: 0.5 };
 
@@ -44,5 +44,17 @@ describe('plain-language verdict', () => {
   it('formats percentages', () => {
     expect(formatPercent(0.937)).toBe('94 %');
     expect(formatPercent(0)).toBe('0 %');
+  });
+});
+
+describe('the likely source in words', () => {
+  const classes = ['real', 'aniportrait', 'deepfacelive-dfm', 'edtalk'];
+  it.each([
+    [{ probabilities: [0.1, 0.7, 0.15, 0.05], top: 'aniportrait', best: 'aniportrait' }, 'source: closest known generator aniportrait (70 %)'],
+    // Top class "real": said as such, and the closest generator still named (never "generator: real").
+    [{ probabilities: [0.57, 0.13, 0.2, 0.1], top: 'real', best: 'real' }, 'source: the uncertainty pattern is closest to real footage (57 %); closest known generator deepfacelive-dfm (20 %)'],
+    [{ probabilities: [0.3, 0.31, 0.2, 0.19], top: 'unknown', best: 'aniportrait' }, 'source: unlike every generator the source classifier knows; closest known generator aniportrait (31 %)'],
+  ])('%j', (a, words) => {
+    expect(sourceInWords({ classes, ...a })).toBe(words);
   });
 });

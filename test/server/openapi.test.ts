@@ -52,6 +52,8 @@ describe('OpenAPI document', () => {
     expect(report.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Report' });
     expect(doc.components.schemas.Report).toMatchObject({ type: 'object', required: expect.arrayContaining(['schemaVersion', 'summary', 'tracks', 'frames']) });
     expect(Object.keys(doc.paths['/api/analyses/{id}/report.html']!.get!.responses['200']!.content!)).toEqual(['text/html']);
+    expect(doc.paths['/api/analyses/{id}/summary']!.get!.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Summary' });
+    expect(doc.components.schemas.Summary).toMatchObject({ type: 'object', required: expect.arrayContaining(['verdict', 'plain', 'faces', 'regions', 'detectors']) });
     expect(Object.keys(doc.paths['/api/analyses/{id}/frames']!.get!.responses['200']!.content!)).toEqual(['application/x-ndjson']);
     expect(Object.keys(doc.paths['/api/metrics']!.get!.responses['200']!.content!)).toEqual(['text/plain']);
     const upload = doc.paths['/api/analyses/upload']!.post!;

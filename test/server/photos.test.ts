@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Value } from '@sinclair/typebox/value';
 import type { Report } from '../../src/pipeline/report.js';
+import { SummaryDoc } from '../../src/server/report-doc.js';
 import type { AnalysisInfo } from '../../src/server/wire.js';
 import { tempDir } from '../helpers/media.js';
 import { makeFaceImage } from '../helpers/synthetic-face.js';
@@ -47,6 +49,10 @@ describe('photos through the API', () => {
     const page = await html.text();
     expect(page).toContain(`<h1 id="headline">${report.summary.plain.headline.replace(/'/g, '&#39;')}</h1>`);
     expect(page).toMatch(/<img src="data:image\/jpeg;base64,/);
+    // The report for people as data, as the OpenAPI document describes it.
+    const summary = (await (await fetch(`${srv.url}/api/analyses/${info.id}/summary`)).json()) as unknown;
+    expect([...Value.Errors(SummaryDoc, summary)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
+    expect(summary).toMatchObject({ still: true, moments: [], faces: [{ trackId: 1 }] });
   });
 
   it('refuses a text file named .jpg (415) and an oversized PNG header (422) with coded bodies', async () => {

@@ -3,14 +3,17 @@
  * The timeline: per face, the track's fused score so far (thick; the number of its overlay label
  * and face card), per detector the per-frame p(fake) (thin, with a ±1 std band from the MC
  * samples), the verdict threshold as a dashed line, epistemic-spike segments shaded, and the
- * number of faces per frame on its own strip and axis below. Colour roles do not clash: red is
- * only the spike shading, detectors are blues/purples/teal, faces are dark greys/greens.
+ * number of faces per frame on its own strip and axis below, and the stretches where a live source
+ * dropped and nothing was analysed (grey, over plot and strip). Colour roles do not clash: red is
+ * only the spike shading, grey only the source gaps, detectors are blues/purples/teal, faces are
+ * dark greys/greens.
  * Canvas 2D, redrawn at most once per animation frame. Series are bounded (oldest points thinned)
  * so a long stream does not grow the page's memory without limit.
  */
 const COLOURS = ['#2b59c3', '#8a4fc2', '#17a2b8', '#5c6b82', '#4f7cff', '#a05cc2'];
 const FACE_COLOURS = ['#1d2330', '#0f766e', '#7c5800', '#4b5563'];
 const SPIKE = 'rgba(194, 53, 43, 0.16)';
+const GAP = 'rgba(91, 98, 117, 0.28)';
 const FACES = '#8a909c';
 const MAX_POINTS = 4000;
 
@@ -27,6 +30,7 @@ export class Timeline {
     this.faces = []; // [{t, n}]
     this.threshold = null;
     this.spikes = new Map(); // alert id -> {start, end}
+    this.gaps = new Map(); // gap start (ms) -> {start, end} (seconds; end null while reconnecting)
     this.tMax = 0;
     this.schedule();
   }
@@ -66,6 +70,12 @@ export class Timeline {
   addAlert(alert) {
     const fps = 1000;
     this.spikes.set(alert.id, { start: alert.startPtsMs / fps, end: alert.endPtsMs === null ? null : alert.endPtsMs / fps });
+    this.schedule();
+  }
+
+  /** A live source dropped (`phase: 'start'`) or came back (`'end'`): shaded grey over the gap. */
+  addSourceGap(gap) {
+    this.gaps.set(gap.startPtsMs, { start: gap.startPtsMs / 1000, end: gap.endPtsMs === null ? null : gap.endPtsMs / 1000 });
     this.schedule();
   }
 
@@ -114,6 +124,12 @@ export class Timeline {
       const x0 = x(s.start);
       const x1 = Math.max(x0 + 2, x(s.end ?? this.tMax));
       g.fillRect(x0, pad.t, x1 - x0, ph);
+    }
+    g.fillStyle = GAP;
+    for (const s of this.gaps.values()) {
+      const x0 = x(s.start);
+      const x1 = Math.max(x0 + 3, x(s.end ?? this.tMax));
+      g.fillRect(x0, pad.t, x1 - x0, ph + 8 + strip);
     }
     if (this.threshold !== null) {
       g.save();
@@ -182,9 +198,10 @@ export class Timeline {
       ...(this.threshold !== null ? [item('verdict line', '#1d2330', 'dashed')] : []),
       item('faces per frame (strip)', FACES, 'line'),
       ...(this.spikes.size ? [item('epistemic spike (shaded)', SPIKE, 'block')] : []),
+      ...(this.gaps.size ? [item('source dropped: not analysed (grey)', GAP, 'block')] : []),
     );
     const last = [...this.tracks.entries()].map(([id, pts]) => `face #${id} ${pts.at(-1).p.toFixed(2)}`).join(', ');
-    c.setAttribute('aria-label', `timeline over ${this.tMax.toFixed(1)} s: ${last || 'no face score yet'}${this.threshold !== null ? `; verdict line ${this.threshold.toFixed(2)}` : ''}; ${this.spikes.size} epistemic spike(s)`);
+    c.setAttribute('aria-label', `timeline over ${this.tMax.toFixed(1)} s: ${last || 'no face score yet'}${this.threshold !== null ? `; verdict line ${this.threshold.toFixed(2)}` : ''}; ${this.spikes.size} epistemic spike(s)${this.gaps.size ? `; ${this.gaps.size} source gap(s)` : ''}`);
     c.dataset.points = String(this.faces.length);
   }
 }

@@ -85,6 +85,7 @@ function select(analysis, keepPreview = false) {
   $('live-title').textContent = analysis.input;
   $('report').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'The report appears when the analysis ends.' }));
   $('lagging').hidden = true;
+  $('source-gap').hidden = true;
   renderAlerts($('alert-list'), state.alerts);
   showInfo(analysis);
   if (['starting', 'running'].includes(analysis.status)) {
@@ -145,6 +146,11 @@ function onMessage(msg) {
       $('lagging').hidden = false;
       $('lagging').textContent = `Your connection is slow: ${msg.droppedOverlays} overlay image(s) skipped; frame data still arrives in full.`;
       break;
+    case 'sourceGap':
+      timeline.addSourceGap(msg.gap);
+      $('source-gap').hidden = false;
+      $('source-gap').textContent = sourceGapText(msg.gap);
+      break;
     case 'gap':
       $('lagging').hidden = false;
       $('lagging').textContent = `Reconnected: messages ${msg.missedFrom}–${msg.missedTo} were no longer available.`;
@@ -152,6 +158,14 @@ function onMessage(msg) {
     default:
       break;
   }
+}
+
+/** A dropped live source in words: while reconnecting, and once it is back. */
+function sourceGapText(gap) {
+  const at = `${(gap.startPtsMs / 1000).toFixed(1)} s`;
+  if (gap.phase === 'start') return `The stream dropped at ${at} (${gap.reason}); reconnecting…`;
+  const back = gap.endPtsMs === null ? '' : ` and came back at ${(gap.endPtsMs / 1000).toFixed(1)} s`;
+  return `The stream dropped at ${at}${back} after ${gap.attempts} reconnection attempt(s); nothing in between was analysed (grey on the timeline).`;
 }
 
 /** Keeps each face's latest track verdict; true when something shown changed. */

@@ -147,7 +147,7 @@ export function renderReport(box, report, summary, links) {
       el('summary', {}, 'Technical details'),
       el('p', {}, `${s.verdict} (${s.why}): ${s.reason}`),
       el('p', { class: 'muted' }, `${s.frames} frames · faces on ${s.framesWithFaces} · ${s.tracks} track(s) · ${report.analysis.complete ? 'complete' : 'partial'}`),
-      ...(s.attribution ? [el('p', { id: 'attribution' }, `Closest synthetic generator: ${s.attribution.top}`, ` (p ${Math.max(...s.attribution.probabilities).toFixed(2)}, entropy ${s.attribution.entropy.toFixed(2)} nats; best known: ${s.attribution.best})`)] : []),
+      ...(summary.likelySource ? [el('p', { id: 'attribution' }, `${summary.likelySource}; classifier entropy ${s.attribution.entropy.toFixed(2)} nats`)] : []),
       ...(s.policy && s.policy.source ? [el('p', { class: 'muted' }, `Verdict thresholds: ${s.policy.source}`)] : []),
       rows.length
         ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'detector'), el('th', {}, 'p(fake)'), el('th', {}, 'epistemic'), el('th', {}, 'frames'), el('th', { title: 'fusion weight (fitted by fakescope calibrate)' }, 'weight'))), el('tbody', {}, ...rows))

@@ -37,6 +37,8 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
+sys.path.insert(0, os.path.dirname(HERE))  # models/training: the metrics shared with the blind models
+import metrics as M  # noqa: E402
 
 
 def parse_args():
@@ -198,56 +200,6 @@ def mirror_rows(maps, cols=4):
     return maps.view(n, r // cols, cols, c).flip(2).reshape(n, r, c)
 
 
-# ---------------------------------------------------------------- metrics
-
-def auc(y, p, w=None):
-    """Weighted ROC AUC (probability a random fake scores above a random real; ties count 1/2)."""
-    y = np.asarray(y)
-    p = np.asarray(p, dtype=np.float64)
-    w = np.ones_like(p) if w is None else np.asarray(w, dtype=np.float64)
-    pos, neg = y == 1, y == 0
-    if not pos.any() or not neg.any():
-        return float('nan')
-    order = np.argsort(p, kind='mergesort')
-    ps, ys, ws = p[order], y[order], w[order]
-    # Walk groups of tied scores.
-    total = 0.0
-    neg_below = 0.0
-    i = 0
-    while i < len(ps):
-        j = i
-        while j < len(ps) and ps[j] == ps[i]:
-            j += 1
-        wp = ws[i:j][ys[i:j] == 1].sum()
-        wn = ws[i:j][ys[i:j] == 0].sum()
-        total += wp * (neg_below + 0.5 * wn)
-        neg_below += wn
-        i = j
-    return float(total / (w[pos].sum() * w[neg].sum()))
-
-
-def ece(y, p, w=None, bins=15):
-    y = np.asarray(y, dtype=np.float64)
-    p = np.asarray(p, dtype=np.float64)
-    w = np.ones_like(p) if w is None else np.asarray(w, dtype=np.float64)
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    total = w.sum()
-    e = 0.0
-    for b in range(bins):
-        m = idx == b
-        if not m.any():
-            continue
-        wb = w[m].sum()
-        e += wb / total * abs((w[m] * y[m]).sum() / wb - (w[m] * p[m]).sum() / wb)
-    return float(e)
-
-
-def binary_entropy(p):
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1 - 1e-12)
-    return -(p * np.log(p) + (1 - p) * np.log(1 - p))
-
-
 # ---------------------------------------------------------------- training
 
 def predict_logits(model, data, idx, t, rate, seed, batch=256):
@@ -263,34 +215,6 @@ def predict_logits(model, data, idx, t, rate, seed, batch=256):
             noise = masks(gen, len(b), t, model.feature_width, rate)
             out.append(model(m, f, noise))
     return torch.cat(out).numpy()
-
-
-def mc_prob(logits, temperature=1.0):
-    return 1 / (1 + np.exp(-logits / temperature))
-
-
-def fit_temperature(logits, y, w):
-    """Temperature on every sample's logit minimising the weighted NLL of the MC mean."""
-    lt = torch.from_numpy(logits).double()
-    yt = torch.from_numpy(y).double()
-    wt = torch.from_numpy(w).double()
-    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
-
-    def closure():
-        opt.zero_grad()
-        p = torch.sigmoid(lt / log_t.exp()).mean(dim=1).clamp(1e-7, 1 - 1e-7)
-        loss = -(wt * (yt * p.log() + (1 - yt) * (1 - p).log())).sum() / wt.sum()
-        loss.backward()
-        return loss
-
-    opt.step(closure)
-    return float(log_t.exp())
-
-
-def weighted_nll(p, y, w):
-    p = np.clip(p, 1e-7, 1 - 1e-7)
-    return float(-(w * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / w.sum())
 
 
 def train(args, data):
@@ -329,9 +253,9 @@ def train(args, data):
             sched.step()
             total += float(loss) * len(b)
         lv = predict_logits(model, data, va, 8, args.dropout, seed=args.seed + 1000)
-        pv = mc_prob(lv).mean(axis=1)
-        val_nll = weighted_nll(pv, data.labels[va], data.weights[va])
-        val_auc = auc(data.labels[va], pv, data.weights[va])
+        pv = M.sigmoid(lv).mean(axis=1)
+        val_nll = M.nll(pv, data.labels[va], data.weights[va])
+        val_auc = M.auc(pv, data.labels[va], data.weights[va])
         history.append({'epoch': epoch + 1, 'train_loss': total / len(tr), 'val_nll': val_nll, 'val_auc': val_auc, 'seconds': time.time() - t0})
         print(f'epoch {epoch + 1:2d}  train {total / len(tr):.4f}  val nll {val_nll:.4f}  auc {val_auc:.3f}  ({time.time() - t0:.1f} s)', flush=True)
         if val_nll < best[0]:
@@ -350,11 +274,11 @@ def evaluate(model, data, args, temperature):
     report = {}
     all_idx = np.arange(len(data.labels))
     logits = predict_logits(model, data, all_idx, args.samples, args.dropout, seed=args.seed + 2000)
-    p_raw = mc_prob(logits).mean(axis=1)
-    p_cal_samples = mc_prob(logits, temperature)
+    p_raw = M.sigmoid(logits).mean(axis=1)
+    p_cal_samples = M.sigmoid(logits / temperature)
     p_cal = p_cal_samples.mean(axis=1)
-    ent = binary_entropy(p_cal)
-    alea = binary_entropy(p_cal_samples).mean(axis=1)
+    ent = M.binary_entropy(p_cal)
+    alea = M.binary_entropy(p_cal_samples).mean(axis=1)
     epi = np.maximum(0, ent - alea)
 
     def block(mask):
@@ -365,12 +289,12 @@ def evaluate(model, data, args, temperature):
             'real': int((y == 0).sum()),
             'fake': int((y == 1).sum()),
             'clips': sorted(set(data.clip[mask].tolist())),
-            'auc': auc(y, p_cal[mask], w),
+            'auc': M.auc(p_cal[mask], y, w),
             'accuracy': float((w * ((p_cal[mask] >= 0.5) == (y == 1))).sum() / w.sum()),
-            'ece_before': ece(y, p_raw[mask], w),
-            'ece_after': ece(y, p_cal[mask], w),
-            'nll_before': weighted_nll(p_raw[mask], y, w),
-            'nll_after': weighted_nll(p_cal[mask], y, w),
+            'ece_before': M.ece(p_raw[mask], y, 15, w),
+            'ece_after': M.ece(p_cal[mask], y, 15, w),
+            'nll_before': M.nll(p_raw[mask], y, w),
+            'nll_after': M.nll(p_cal[mask], y, w),
             'mean_entropy': float(ent[mask].mean()),
             'mean_epistemic': float(epi[mask].mean()),
         }
@@ -393,7 +317,7 @@ def evaluate(model, data, args, temperature):
             }
             if manip not in ('none', 'noise-floor'):
                 both = reals | mm
-                entry['auc_vs_real'] = auc(data.labels[both], p_cal[both])
+                entry['auc_vs_real'] = M.auc(p_cal[both], data.labels[both])
             by[manip] = entry
         report[split]['by_manipulation'] = by
         strata = {}
@@ -404,7 +328,7 @@ def evaluate(model, data, args, temperature):
                     'windows': int(ms.sum()),
                     'real': int(((data.labels == 0) & ms).sum()),
                     'fake': int(((data.labels == 1) & ms).sum()),
-                    'auc': auc(data.labels[ms], p_cal[ms], data.weights[ms]),
+                    'auc': M.auc(p_cal[ms], data.labels[ms], data.weights[ms]),
                     'mean_p_real': float(p_cal[ms & (data.labels == 0)].mean()) if (ms & (data.labels == 0)).any() else None,
                     'mean_p_fake': float(p_cal[ms & (data.labels == 1)].mean()) if (ms & (data.labels == 1)).any() else None,
                 }
@@ -518,7 +442,7 @@ def main():
         torch.save(model.state_dict(), ckpt)
         va = data.select('val')
         lv = predict_logits(model, data, va, args.samples, args.dropout, seed=args.seed + 3000)
-        temperature = fit_temperature(lv, data.labels[va], data.weights[va])
+        temperature = M.fit_temperature(lv, data.labels[va], data.weights[va])
         print(f'temperature {temperature:.3f}')
         report = evaluate(model, data, args, temperature)
         t = report['test']

@@ -156,7 +156,7 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/summary',
-    { schema: { summary: 'The report for people as data (src/report/human-report.ts): verdict in words, faces, moments, regions, detectors', params: IdParams, response: { 404: ErrorBody } } },
+    { schema: { summary: 'The report for people as data (src/report/human-report.ts): verdict in words, faces, moments, regions, detectors', params: IdParams, response: { 404: ErrorBody }, documents: { 200: { $ref: '#/components/schemas/Summary' } } } },
     async (req) => humanReport(await readReport(req.params.id)),
   );
 
