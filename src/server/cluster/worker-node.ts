@@ -61,6 +61,7 @@ export class WorkerNode {
   private readonly webhooks: WebhookDispatcher;
   private readonly proxy: PolicyProxy | null;
   private closing = false;
+  private readonly abandoned = new Set<string>();
 
   constructor(private readonly deps: WorkerNodeDeps) {
     const { config, metrics } = deps;
@@ -81,6 +82,12 @@ export class WorkerNode {
     });
     this.worker.on('error', () => undefined); // connection trouble: BullMQ retries; /api/health reports it
     this.worker.on('stalled', () => this.jobMetrics.jobs.inc({ event: 'stalled' }));
+    // The lock of these jobs is no longer ours (it expired while Redis was out of reach, and the
+    // job may already run elsewhere): stop writing for them at once, so two workers never write
+    // one analysis; the job is then taken over as after a crash.
+    this.worker.on('lockRenewalFailed', (ids) => {
+      for (const id of ids) this.abandon(id);
+    });
     this.worker.on('completed', () => this.jobMetrics.jobs.inc({ event: 'completed' }));
     this.worker.on('failed', (job, err) => {
       this.jobMetrics.jobs.inc({ event: 'failed' });
@@ -121,14 +128,20 @@ export class WorkerNode {
   async close(): Promise<void> {
     this.closing = true;
     await this.worker.close(true).catch(() => undefined);
-    for (const { session, sink, writer } of this.running.values()) {
-      sink.detach();
-      writer.detach();
-      session.stop();
-    }
+    for (const id of [...this.running.keys()]) this.abandon(id);
     await this.control.quit().catch(() => undefined);
     this.webhooks.close();
     await this.proxy?.close();
+  }
+
+  /** Stops an analysis without finishing its record or feed (another worker takes it over). */
+  private abandon(id: string): void {
+    const r = this.running.get(id);
+    if (!r) return;
+    this.abandoned.add(id);
+    r.sink.detach();
+    r.writer.detach();
+    r.session.stop();
   }
 
   private async process(job: Job): Promise<void> {
@@ -182,7 +195,7 @@ export class WorkerNode {
     try {
       await this.run(data, info, sink, writer, publish);
       // Left unfinished on purpose: failing the job (or letting its lock lapse) hands it on.
-      if (this.closing) throw new Error(`worker ${this.name} left before the end of the analysis`);
+      if (this.closing || this.abandoned.delete(data.id)) throw new Error(`worker ${this.name} left the analysis before its end`);
     } finally {
       await sink.flush();
       await writer.end(config.server.cluster.feedTtlS);
