@@ -162,7 +162,7 @@ describe('cluster: 1 API node, 2 workers, a worker killed mid-analysis', () => {
     let apiNode = await node('serve', apiPort);
     const workerPorts = [await freePort(), await freePort()];
     const workers = await Promise.all(workerPorts.map((p) => node('worker', p, ['--concurrency', '2'])));
-    const health = (i: number) => json<{ analyses: string[] }>(`http://127.0.0.1:${workerPorts[i]}/api/health`);
+    const health = (i: number) => json<{ analyses: string[]; node: string }>(`http://127.0.0.1:${workerPorts[i]}/api/health`);
 
     // The live stream first, then the uploads.
     const live = await json<AnalysisInfo>(`${api}/api/analyses/url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: source.url, live: true }) });
@@ -201,7 +201,7 @@ describe('cluster: 1 API node, 2 workers, a worker killed mid-analysis', () => {
     });
     const gap = feed.messages.filter((m) => m.type === 'sourceGap');
     expect(gap.map((m) => m.type === 'sourceGap' && m.gap.phase)).toEqual(['start', 'end']);
-    expect(gap[0]?.type === 'sourceGap' && gap[0].gap.reason).toMatch(/worker lost; continued by/);
+    expect(gap[0]?.type === 'sourceGap' && gap[0].gap.reason).toBe(`worker lost; continued by ${(await health(survivor)).node}`);
 
     // Restart the API node mid-stream; the client resumes from its last seq on the new one.
     const before = feed.lastSeq;
