@@ -26,7 +26,10 @@ export type ErrorCode =
   | 'E_TOO_LONG'
   | 'E_BUSY'
   | 'E_DISK_FULL'
-  | 'E_STORE_CORRUPT';
+  | 'E_STORE_CORRUPT'
+  // cluster: Redis or PostgreSQL cannot be reached
+  | 'E_STORE_UNAVAILABLE'
+  | 'E_QUEUE_UNAVAILABLE';
 
 export class FakescopeError extends Error {
   readonly code: ErrorCode;

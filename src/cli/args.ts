@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { FakescopeError } from '../errors.js';
+import { checkServiceUrl } from '../server/cluster/redis-url.js';
 
 export const USAGE = `Usage:
   fakescope analyze <file|url> [options]   analyse a video file, a photo (JPEG, PNG, WebP) or a stream
   fakescope serve [options]                live server: uploads, streams, WebSocket feed, web page
+  fakescope worker --redis <url> --database <url> [options]
+                                           cluster worker: runs analyses queued by API nodes
 
 Options for analyze:
   --out <file>          write the JSON report (schema: docs/report-schema.md)
@@ -36,7 +39,16 @@ Options for serve (docs/server.md):
   --config <file>       JSON config file; its "server" section sets host, port, keys, limits
   --host <addr>         listen address (default 127.0.0.1)
   --port <n>            listen port (default 8080)
-  --data-dir <dir>      where analyses, alerts and reports are kept (default ./fakescope-data)
+  --data-dir <dir>      where analyses, alerts and reports are kept (default ./fakescope-data);
+                        in a cluster, the directory shared by every node
+  --redis <url>         cluster mode (docs/operations.md): Redis for the queue and the feeds,
+  --database <url>        PostgreSQL for the state; both or neither. This node then only serves
+                          the API: analyses run on workers
+
+Options for worker (docs/operations.md):
+  --redis <url>, --database <url>, --data-dir <dir>, --config <file>   as for serve
+  --concurrency <n>     analyses at once (default 1)
+  --host, --port        where its /api/health and /api/metrics listen (default 127.0.0.1:8081)
 
   -h, --help            this help
   -v, --version         print the version`;
@@ -65,6 +77,16 @@ export interface ServeArgs {
   readonly host?: string;
   readonly port?: number;
   readonly dataDir?: string;
+  /** Cluster mode: both set (serve: an API node; worker: always). */
+  readonly redis?: string;
+  readonly database?: string;
+  /** worker: analyses at once. */
+  readonly concurrency?: number;
+}
+
+/** `fakescope worker`: the options of serve, cluster URLs required. */
+export interface WorkerArgs extends Omit<ServeArgs, 'command'> {
+  readonly command: 'worker';
 }
 
 export interface EvalArgs {
@@ -88,7 +110,7 @@ export interface CalibrateArgs {
   readonly quiet: boolean;
 }
 
-export type CliArgs = AnalyzeArgs | ServeArgs | EvalArgs | CalibrateArgs | { readonly command: 'help' } | { readonly command: 'version' };
+export type CliArgs = AnalyzeArgs | ServeArgs | WorkerArgs | EvalArgs | CalibrateArgs | { readonly command: 'help' } | { readonly command: 'version' };
 
 const usage = (msg: string): never => {
   throw new FakescopeError('E_USAGE', `${msg} (see fakescope --help)`);
@@ -119,6 +141,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         host: { type: 'string' },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        redis: { type: 'string' },
+        database: { type: 'string' },
+        concurrency: { type: 'string' },
         'overlay-every': { type: 'string' },
         perturb: { type: 'string' },
         adversarial: { type: 'string' },
@@ -139,7 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.version) return { command: 'version' };
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...rest] = positionals;
-  if (command === 'serve') return serveArgs(values, rest);
+  if (command === 'serve' || command === 'worker') return serveArgs(command, values, rest);
   if (command === 'eval' || command === 'calibrate') {
     if (rest.length !== 1) return usage(`${command} takes exactly one dataset folder`);
     const whole = (name: string, v: string | undefined, dflt: number, zeroOk = false) => {
@@ -195,18 +220,37 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   };
 }
 
-function serveArgs(values: { config?: string; host?: string; port?: string; 'data-dir'?: string }, rest: readonly string[]): ServeArgs {
-  if (rest.length > 0) usage('serve takes no positional arguments');
+function serveArgs(
+  command: 'serve' | 'worker',
+  values: { config?: string; host?: string; port?: string; 'data-dir'?: string; redis?: string; database?: string; concurrency?: string },
+  rest: readonly string[],
+): ServeArgs | WorkerArgs {
+  if (rest.length > 0) usage(`${command} takes no positional arguments`);
+  if ((values.redis === undefined) !== (values.database === undefined)) usage('--redis and --database go together (cluster mode needs both)');
+  if (command === 'worker' && values.redis === undefined) usage('worker needs --redis <url> and --database <url>');
+  for (const [flag, v, schemes] of [['--redis', values.redis, ['redis', 'rediss']], ['--database', values.database, ['postgres', 'postgresql']]] as const) {
+    const problem = v === undefined ? null : checkServiceUrl(flag, v, schemes);
+    if (problem) usage(problem);
+  }
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    if (command !== 'worker') usage('--concurrency is an option of worker');
+    concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) usage(`--concurrency needs a whole number from 1 to 256, got "${values.concurrency}"`);
+  }
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port needs a port number, got "${values.port}"`);
   }
-  return {
-    command: 'serve',
+  const options = {
+    ...(values.redis !== undefined ? { redis: values.redis } : {}),
+    ...(values.database !== undefined ? { database: values.database } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
   };
+  return command === 'serve' ? { command, ...options } : { command, ...options };
 }

@@ -26,7 +26,7 @@ export interface CreateRequest {
 }
 
 /** Refuses new work (E_DISK_FULL, 507) when it would leave less than `minFree` bytes free. */
-export function requireFreeSpace(store: AnalysisStore, minFree: number, incoming: number): void {
+export function requireFreeSpace(store: Pick<AnalysisStore, 'freeBytes'>, minFree: number, incoming: number): void {
   const free = store.freeBytes();
   if (free === null || minFree === 0) return;
   if (free - incoming < minFree) {

@@ -21,6 +21,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   // Documented 5xx: the server's own storage, not the client's input.
   E_STORE_CORRUPT: 500,
   E_DISK_FULL: 507,
+  E_STORE_UNAVAILABLE: 503,
+  E_QUEUE_UNAVAILABLE: 503,
 };
 
 export function httpStatus(code: string): number {

@@ -22,12 +22,19 @@ import type { WebhookDispatcher } from './webhooks.js';
 import type { AlertWire, AnalysisInfo, OverlayMsg, ReplayableMsg, ServerMsg, VerdictWire } from './wire.js';
 import { CLOSE, WIRE_VERSION } from './wire.js';
 
+/** What a running analysis writes: the embedded AnalysisStore, or a cluster worker's sink. */
+export type AnalysisSink = Pick<AnalysisStore, 'saveInfo' | 'trySave' | 'appendAlert' | 'appendFrame' | 'closeFrames' | 'saveReport' | 'saveThumbnails' | 'removeUpload'>;
+
 export interface LiveDeps {
   readonly config: Config;
-  readonly store: AnalysisStore;
+  readonly store: AnalysisSink;
   readonly metrics: Metrics;
   readonly webhooks: WebhookDispatcher;
   readonly now?: () => number;
+  /** Every replayable message as it is published, serialised (a cluster worker's Redis feed). */
+  readonly onPublish?: (msg: ReplayableMsg, payload: string) => void;
+  /** Every overlay as it is rendered, serialised (a cluster worker relays it to the API nodes). */
+  readonly onOverlay?: (payload: string) => void;
 }
 
 /**
@@ -282,8 +289,9 @@ export class LiveAnalysis {
 
   private maybeOverlay(frame: AnalyzedFrame['frame'], result: FrameResult): void {
     const feed = this.deps.config.server.feed;
-    // Encoded only for a client that asked, at the fastest rate asked: no client, no JPEG.
-    const every = feed.overlayEveryMs === 0 ? null : this.overlayInterval();
+    // Encoded only for a client that asked, at the fastest rate asked: no client, no JPEG. A cluster
+    // worker (`onOverlay`) has its clients on the API nodes: it renders at the server's rate.
+    const every = feed.overlayEveryMs === 0 ? null : this.deps.onOverlay ? feed.overlayEveryMs : this.overlayInterval();
     if (every === null) return;
     if (this.lastOverlayPts !== null && result.ptsMs - this.lastOverlayPts < every) return;
     // Boxes from the frame they belong to: wait (up to one more interval) for a detection pass.
@@ -301,6 +309,7 @@ export class LiveAnalysis {
         const msg: OverlayMsg = { v: WIRE_VERSION, type: 'overlay', frameSeq: result.seq, ptsMs: result.ptsMs, format: feed.overlayFormat, data: buf.toString('base64') };
         this.latestOverlay = msg;
         const payload = JSON.stringify(msg);
+        this.deps.onOverlay?.(payload);
         for (const c of this.clients) {
           if (!c.wantsOverlay(result.ptsMs)) continue;
           if (c.send(msg, true, payload)) c.lastOverlayPts = result.ptsMs;
@@ -333,6 +342,7 @@ export class LiveAnalysis {
   private publish(msg: ReplayableMsg): void {
     const payload = JSON.stringify(msg);
     this.replay.push(msg, payload);
+    this.deps.onPublish?.(msg, payload);
     this.broadcast(msg, payload);
   }
 

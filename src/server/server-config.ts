@@ -97,6 +97,20 @@ const Reconnect = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const Cluster = Type.Object(
+  {
+    prefix: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', default: 'fakescope', description: 'Prefix of every Redis key (queue, feeds, control): clusters sharing one Redis need different prefixes.' }),
+    lockMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'How long a worker holds a job without renewing its lock; a worker silent this long is presumed dead and its job is taken over.' }),
+    stalledCheckMs: Type.Integer({ minimum: 500, default: 15_000, description: 'How often workers look for jobs whose lock expired (stalled jobs).' }),
+    maxTakeovers: Type.Integer({ minimum: 0, default: 3, description: 'Times one analysis may be taken over after its worker died; one more and it fails (a clip that kills every worker must not go round forever).' }),
+    feedMaxLen: Type.Integer({ minimum: 100, default: 10_000, description: 'Messages kept per feed in its Redis stream (XADD MAXLEN ~): how far back a client can resume.' }),
+    feedTtlS: Type.Integer({ minimum: 1, default: 3600, description: 'How long a finished analysis\' feed stays in Redis for late clients.' }),
+    blockMs: Type.Integer({ minimum: 10, default: 2000, description: 'XREAD BLOCK time of an API node\'s feed reader (how soon it notices a closed feed).' }),
+    healthTimeoutMs: Type.Integer({ minimum: 50, default: 1500, description: 'How long /api/health waits for Redis and the database before reporting them unreachable; an API call waits twice this for Redis before answering 503.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Cluster mode (fakescope serve/worker with --redis and --database; docs/operations.md). Ignored by the single-process server.' },
+);
+
 export const ServerConfigSchema = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1', description: 'Listen address.' }),
@@ -119,6 +133,7 @@ export const ServerConfigSchema = Type.Object(
     alerts: Alerts,
     webhooks: Webhooks,
     reconnect: Reconnect,
+    cluster: Cluster,
   },
   { additionalProperties: false, default: {} },
 );

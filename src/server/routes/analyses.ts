@@ -9,20 +9,46 @@ import type { Report } from '../../pipeline/report.js';
 import { humanReport } from '../../report/human-report.js';
 import type { Thumbnail } from '../../report/html-report.js';
 import { renderHtmlReport } from '../../report/html-report.js';
-import type { AnalysisManager } from '../analyses.js';
+import type { CreateRequest } from '../analyses.js';
 import { newAnalysisId, requireFreeSpace } from '../analyses.js';
 import { uploadGuard, urlGuard } from '../input-guards.js';
 import { displayUrl } from '../redact.js';
-import type { AnalysisStore } from '../store.js';
 import { isDiskFull } from '../store-files.js';
 import type { Resolver } from '../url-policy.js';
 import { checkStreamTarget } from '../url-policy.js';
+import type { AlertWire } from '../wire.js';
 import { AlertList, AnalysisInfo, AnalysisList, CreateUrlBody, ErrorBody } from '../wire.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * The analyses the routes serve: the single-process AnalysisManager, or a cluster API node's
+ * ClusterManager (records in PostgreSQL, analyses on workers; `live` is then always null).
+ */
+export interface AnalysesApi {
+  list(): MaybePromise<AnalysisInfo[]>;
+  get(id: string): MaybePromise<AnalysisInfo | null>;
+  /** An analysis running in this process (its report so far is served from memory). */
+  live(id: string): { snapshot(): Report } | null;
+  create(req: CreateRequest): Promise<AnalysisInfo>;
+  stop(id: string): MaybePromise<AnalysisInfo>;
+}
+
+/** Where the routes find payloads: the embedded AnalysisStore, or the cluster's shared directory. */
+export interface AnalysisFiles {
+  reportPath(id: string): MaybePromise<{ path: string; partial: boolean } | null>;
+  framesPath(id: string): string | null;
+  uploadPath(id: string): string;
+  removeUpload(id: string): void;
+  alerts(id: string): MaybePromise<AlertWire[]>;
+  thumbnails(id: string): unknown[];
+  freeBytes(): number | null;
+}
 
 export interface AnalysesRouteDeps {
   readonly config: Config;
-  readonly manager: AnalysisManager;
-  readonly store: AnalysisStore;
+  readonly manager: AnalysesApi;
+  readonly store: AnalysisFiles;
   readonly resolver?: Resolver;
   /** Environment that routes ffmpeg's HTTP through the policy proxy; null when addresses are not checked. */
   readonly proxyEnv: () => Promise<Readonly<Record<string, string>> | null>;
@@ -40,11 +66,11 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
   const limits = config.server.upload;
 
   /** The report of an analysis: the live snapshot while it runs, else the stored one. */
-  const readReport = (id: string): Report => {
-    found(manager.get(id), id);
+  const readReport = async (id: string): Promise<Report> => {
+    found(await manager.get(id), id);
     const live = manager.live(id);
-    if (live) return liveSnapshot(live) as Report;
-    const r = store.reportPath(id);
+    if (live) return live.snapshot();
+    const r = await store.reportPath(id);
     if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${id} has no report yet`);
     return JSON.parse(readFileSync(r.path, 'utf8')) as Report;
   };
@@ -113,32 +139,32 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     },
   );
 
-  app.get('/api/analyses', { schema: { summary: 'All analyses, newest first', response: { 200: AnalysisList } } }, async () => ({ analyses: manager.list() }));
+  app.get('/api/analyses', { schema: { summary: 'All analyses, newest first', response: { 200: AnalysisList } } }, async () => ({ analyses: await manager.list() }));
 
   app.get<{ Params: { id: string } }>('/api/analyses/:id', { schema: { summary: 'One analysis', params: IdParams, response: { 200: AnalysisInfo, 404: ErrorBody } } }, async (req) =>
-    found(manager.get(req.params.id), req.params.id),
+    found(await manager.get(req.params.id), req.params.id),
   );
 
   app.post<{ Params: { id: string } }>('/api/analyses/:id/stop', { schema: { summary: 'Stop a running analysis (its report so far is kept)', params: IdParams, response: { 202: AnalysisInfo, 404: ErrorBody } } }, async (req, reply) =>
-    reply.code(202).send(manager.stop(req.params.id)),
+    reply.code(202).send(await manager.stop(req.params.id)),
   );
 
   app.get<{ Params: { id: string } }>('/api/analyses/:id/alerts', { schema: { summary: 'Alert events of an analysis', params: IdParams, response: { 200: AlertList, 404: ErrorBody } } }, async (req) => {
-    found(manager.get(req.params.id), req.params.id);
-    return { alerts: store.alerts(req.params.id) };
+    found(await manager.get(req.params.id), req.params.id);
+    return { alerts: await store.alerts(req.params.id) };
   });
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/summary',
     { schema: { summary: 'The report for people as data (src/report/human-report.ts): verdict in words, faces, moments, regions, detectors', params: IdParams, response: { 404: ErrorBody }, documents: { 200: { $ref: '#/components/schemas/Summary' } } } },
-    async (req) => humanReport(readReport(req.params.id)),
+    async (req) => humanReport(await readReport(req.params.id)),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report.html',
     { schema: { summary: 'The printable report for people (self-contained HTML: verdict in words, faces, moments, regions, detectors)', params: IdParams, produces: ['text/html'], response: { 404: ErrorBody } } },
     async (req, reply) => {
-      const report = readReport(req.params.id);
+      const report = await readReport(req.params.id);
       const html = renderHtmlReport(humanReport(report), report, store.thumbnails(req.params.id) as Thumbnail[]);
       return reply
         .header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
@@ -151,10 +177,10 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     '/api/analyses/:id/report',
     { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams, response: { 404: ErrorBody }, documents: { 200: { $ref: '#/components/schemas/Report' } } } },
     async (req, reply) => {
-      found(manager.get(req.params.id), req.params.id);
+      found(await manager.get(req.params.id), req.params.id);
       const live = manager.live(req.params.id);
-      if (live) return reply.header('x-fakescope-partial', 'true').type('application/json').send(JSON.stringify(liveSnapshot(live)));
-      const r = store.reportPath(req.params.id);
+      if (live) return reply.header('x-fakescope-partial', 'true').type('application/json').send(JSON.stringify(live.snapshot()));
+      const r = await store.reportPath(req.params.id);
       if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no report yet`);
       return reply
         .header('x-fakescope-partial', String(r.partial))
@@ -165,15 +191,11 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
   );
 
   app.get<{ Params: { id: string } }>('/api/analyses/:id/frames', { schema: { summary: 'Frame results as NDJSON, one line per analysed frame', params: IdParams, produces: ['application/x-ndjson'], response: { 404: ErrorBody } } }, async (req, reply) => {
-    found(manager.get(req.params.id), req.params.id);
+    found(await manager.get(req.params.id), req.params.id);
     const p = store.framesPath(req.params.id);
     if (!p) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no frames`);
     return reply.type('application/x-ndjson').send(createReadStream(p));
   });
-}
-
-function liveSnapshot(live: NonNullable<ReturnType<AnalysisManager['live']>>): unknown {
-  return live.snapshot();
 }
 
 function found<T>(v: T | null, id: string): T {
