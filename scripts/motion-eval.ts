@@ -13,7 +13,7 @@
  * models/training/face_index.py `group_of` (mirrored in `groupOf` below), so no person is on both
  * sides of a fold.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,7 +32,7 @@ import { fuseScores } from '../src/pipeline/verdict.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, 'segment-frames': { type: 'string', default: '30' } },
+  options: { out: { type: 'string' }, 'segment-frames': { type: 'string', default: '30' }, 'weights-from': { type: 'string' } },
 });
 
 /** models/training/face_index.py group_of, for clip names (file stems) and their source folder. */
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       frames: r.result.frames,
       scores: Object.fromEntries(detectors.map((d) => [d, r.result.detectors[d]?.pFake ?? null])),
       motionOkFraction: r.result.features['motion.okFraction'] ?? null,
+      features: r.result.features,
     }));
     const rows = ok.flatMap((r) => r.segments.map((s) => ({ r, s })));
     const fake = rows.map((x) => x.r.result.item.label === 'fake');
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       const answered = fused.map((p, i) => ({ p, y: fake[i] as boolean })).filter((x) => x.p !== null) as { p: number; y: boolean }[];
       return {
         detectors: names,
-        weights: Object.fromEntries(names.map((d, i) => [d, fw.weights[i]])),
+        weights: Object.fromEntries(names.map((d, i) => [d, fw.weights[i] as number])) as Record<string, number>,
         nll: fw.nll,
         nllEqual: fw.nllEqual,
         segmentAuc: auc(answered.map((x) => x.p), answered.map((x) => x.y)),
@@ -93,6 +94,24 @@ async function main(): Promise<void> {
     };
     const withMotion = fusion(detectors);
     const withoutMotion = fusion(detectors.filter((d) => d !== 'motion'));
+    // Clip-level fused AUC with given weights (fitted here, or on another set: --weights-from).
+    const clipFusion = (weights: Readonly<Record<string, number>>) => {
+      const names = Object.keys(weights);
+      const fused = ok.map((r) => ({
+        y: r.result.item.label === 'fake',
+        p: fuseScores(names.map((d) => scoreFromFeatures(r.result.features, d) ?? { pFake: null, uncertainty: null, evidenceFrames: 0 }), names.map((d) => weights[d] as number)).pFake,
+      }));
+      const answered = fused.filter((x) => x.p !== null) as { p: number; y: boolean }[];
+      return { weights, clips: answered.length, clipAuc: auc(answered.map((x) => x.p), answered.map((x) => x.y)) };
+    };
+    const other = values['weights-from']
+      ? (JSON.parse(readFileSync(values['weights-from'], 'utf8')) as { fusion: { withMotion: { weights: Record<string, number> }; withoutMotion: { weights: Record<string, number> } } }).fusion
+      : null;
+    const clipLevel = {
+      fittedHere: { withMotion: clipFusion(withMotion.weights), withoutMotion: clipFusion(withoutMotion.weights) },
+      ...(other ? { fittedElsewhere: { from: values['weights-from'], withMotion: clipFusion(other.withMotion.weights), withoutMotion: clipFusion(other.withoutMotion.weights) } } : {}),
+      perDetector: Object.fromEntries(detectors.map((d) => [d, clipFusion({ [d]: 1 })])),
+    };
     const labels = rows.map((x) => (x.r.result.item.label === 'real' ? 'real' : x.r.result.item.method));
     const groups = rows.map((x) => groupOf((x.r.result.item.clip ?? x.r.result.item.file).replace(/\.[^.]+$/, ''), basename(root)));
     const attribution = (keep: (name: string) => boolean) => {
@@ -110,6 +129,7 @@ async function main(): Promise<void> {
       segmentFrames,
       perClip: clips,
       fusion: { withMotion, withoutMotion },
+      clipLevel,
       attribution: { withMotion: attribution(() => true), withoutMotion: attribution((n) => !n.startsWith('motion.')), motionOnly: attribution((n) => n.startsWith('motion.')) },
     };
     const path = resolve(values.out ?? `models/training/cache/motion/eval-${basename(root)}.json`);
