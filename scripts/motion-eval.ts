@@ -111,6 +111,8 @@ async function main(): Promise<void> {
       fittedHere: { withMotion: clipFusion(withMotion.weights), withoutMotion: clipFusion(withoutMotion.weights) },
       ...(other ? { fittedElsewhere: { from: values['weights-from'], withMotion: clipFusion(other.withMotion.weights), withoutMotion: clipFusion(other.withoutMotion.weights) } } : {}),
       perDetector: Object.fromEntries(detectors.map((d) => [d, clipFusion({ [d]: 1 })])),
+      // Fixed weights, fitted on nothing: the shipped policy's (rPPG 0, blind 1) plus motion at 1.
+      blindPlusMotion: clipFusion(Object.fromEntries(detectors.map((d) => [d, d === 'rppg' ? 0 : 1]))),
     };
     const labels = rows.map((x) => (x.r.result.item.label === 'real' ? 'real' : x.r.result.item.method));
     const groups = rows.map((x) => groupOf((x.r.result.item.clip ?? x.r.result.item.file).replace(/\.[^.]+$/, ''), basename(root)));

@@ -47,6 +47,9 @@ def fusion_table(name, e):
     print('|---|---|---|')
     for d, v in e['clipLevel']['perDetector'].items():
         print(f'| {d} alone | {v["clips"]} | {f3(v["clipAuc"])} |')
+    if 'blindPlusMotion' in e['clipLevel']:
+        v = e['clipLevel']['blindPlusMotion']
+        print(f'| fused, fixed weights ({", ".join(f"{d} {x:.1f}" for d, x in v["weights"].items())}) | {v["clips"]} | {f3(v["clipAuc"])} |')
     for k in ('fittedHere', 'fittedElsewhere'):
         if k not in e['clipLevel']:
             continue
