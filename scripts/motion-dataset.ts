@@ -36,7 +36,7 @@ const { values } = parseArgs({
     corpus: { type: 'string', default: '../shared/corpus' },
     media: { type: 'string', default: '../shared/media' },
     cache: { type: 'string', default: 'models/training/cache/motion' },
-    hop: { type: 'string', default: '0.5' },
+    hop: { type: 'string', default: '0.25' },
     only: { type: 'string' },
     'samples-only': { type: 'boolean', default: false },
     shard: { type: 'string', default: '0/1' },
