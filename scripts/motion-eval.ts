@@ -7,7 +7,7 @@
  *   - source attribution (the segment-feature classifier of `fakescope calibrate`), leave-one-
  *     group-out cross-validated, with and without the motion detector's features.
  *
- *   npm run build && nice -n 10 node dist/scripts/motion-eval.js <set folder> [--out FILE] [--segment-frames 30]
+ *   npm run build && nice -n 10 node dist/scripts/motion-eval.js <set folder> [--out FILE] [--segment-frames 30] [--cache DIR] [--weights-from FILE]
  *
  * Groups for cross-validation: the person / source / DeepFaceLive-pair groups of
  * models/training/face_index.py `group_of` (mirrored in `groupOf` below), so no person is on both
@@ -32,7 +32,7 @@ import { fuseScores } from '../src/pipeline/verdict.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, 'segment-frames': { type: 'string', default: '30' }, 'weights-from': { type: 'string' } },
+  options: { out: { type: 'string' }, 'segment-frames': { type: 'string', default: '30' }, 'weights-from': { type: 'string' }, cache: { type: 'string' } },
 });
 
 /** models/training/face_index.py group_of, for clip names (file stems) and their source folder. */
@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   try {
     const runs = await runDataset(app, ds, {
       perturbation: 'none',
-      cacheDir: join(tmpdir(), 'fakescope-cache', 'calibrate', ds.sha256.slice(0, 16)),
+      // The runner's cache key covers the config, not the model files: after retraining a model,
+      // pass a fresh --cache folder or the old analyses are read back.
+      cacheDir: values.cache ? resolve(values.cache) : join(tmpdir(), 'fakescope-cache', 'calibrate', ds.sha256.slice(0, 16)),
       segmentFrames,
       log: (l) => process.stderr.write(`${l}\n`),
     });

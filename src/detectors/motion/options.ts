@@ -26,8 +26,8 @@ export interface MotionOptions {
   /**
    * Below this RMS of band-passed phase motion (crop px, √(low² + action²) of the medians over
    * channels) the face does not move measurably: a still photo, a frozen stream. Measured
-   * (docs/motion.md, "Still faces"): every one of 4,459 corpus and media video windows ≥ 0.040
-   * (1st percentile 0.059); a photo encoded as a 4-s H.264 clip 0.004, with strong temporal grain 0.025.
+   * (docs/motion.md, "Still faces"): every one of 4,516 corpus and media video windows ≥ 0.040
+   * (1st percentile 0.061); a photo encoded as a 4-s H.264 clip 0.004, with strong temporal grain 0.025.
    */
   readonly minMotionPx: number;
   /** More than this fraction of frames identical to their predecessor: a frozen stream. */
