@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type * as ort from 'onnxruntime-node';
 import { FakescopeError, describeError } from '../../errors.js';
 import { McNoiseInputSchema, noiseSpecOf } from '../mc/manifest.js';
 import type { NoiseSpec } from '../mc/noise.js';
+import { fileMismatch, graphMismatch } from '../onnx/model-checks.js';
 import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
 import { CLASSIFIER_FEATURES, CLASSIFIER_WINDOW_KEYS } from './classifier-input.js';
 import { DEFAULT_REGION_LAYOUT } from './layout.js';
@@ -161,11 +160,6 @@ export function checkManifestAgainstRuntime(m: RppgManifest, path: string, optio
   }
 }
 
-function sha256File(path: string): { hex: string; bytes: number } {
-  const data = readFileSync(path);
-  return { hex: createHash('sha256').update(data).digest('hex'), bytes: data.length };
-}
-
 /** Shape check against ORT's metadata where it reports one (symbolic dims are accepted as any). */
 function checkSessionShapes(session: OnnxSession, m: RppgManifest, path: string): void {
   const want = new Map<string, readonly (string | number)[]>([
@@ -173,20 +167,8 @@ function checkSessionShapes(session: OnnxSession, m: RppgManifest, path: string)
     [m.inputs.features.name, m.inputs.features.shape],
     ...m.mc.inputs.map((i) => [i.name, i.shape] as [string, readonly (string | number)[]]),
   ]);
-  for (const name of want.keys()) {
-    if (!session.inputNames.includes(name)) throw fail(path, `the ONNX graph has no input "${name}" (inputs: ${session.inputNames.join(', ')})`);
-  }
-  if (session.inputNames.length !== want.size) throw fail(path, `the ONNX graph has inputs [${session.inputNames.join(', ')}], the manifest lists ${want.size}`);
-  if (!session.outputNames.includes(m.outputs.logits.name)) throw fail(path, `the ONNX graph has no output "${m.outputs.logits.name}"`);
-  const metadata = (session as { inputMetadata?: readonly ort.InferenceSession.ValueMetadata[] }).inputMetadata ?? [];
-  for (const meta of metadata) {
-    const shape = want.get(meta.name);
-    if (!shape || !meta.isTensor) continue;
-    if (meta.type !== 'float32') throw fail(path, `input "${meta.name}" is ${meta.type}, expected float32`);
-    if (meta.shape.length === 0) continue;
-    const ok = meta.shape.length === shape.length && meta.shape.every((d, i) => typeof d !== 'number' || typeof shape[i] !== 'number' || d === shape[i]);
-    if (!ok) throw fail(path, `input "${meta.name}" has shape [${meta.shape.join(', ')}], the manifest says [${shape.join(', ')}]`);
-  }
+  const why = graphMismatch(session, want, [m.outputs.logits.name]);
+  if (why) throw fail(path, why);
 }
 
 /** Reads the manifest, checks it and the model file, and opens the ONNX session. */
@@ -195,10 +177,8 @@ export async function loadRppgModel(manifestPath: string, sessions: OnnxSessionF
   checkManifestAgainstRuntime(manifest, manifestPath);
   const file = resolve(dirname(manifestPath), manifest.file);
   if (!existsSync(file)) throw fail(manifestPath, `model file ${manifest.file} not found next to the manifest`);
-  const { hex, bytes } = sha256File(file);
-  if (hex !== manifest.sha256 || bytes !== manifest.bytes) {
-    throw fail(manifestPath, `${manifest.file} does not match the manifest (sha256 ${hex.slice(0, 12)}…, ${bytes} bytes; expected ${manifest.sha256.slice(0, 12)}…, ${manifest.bytes} bytes)`);
-  }
+  const mismatch = fileMismatch(file, manifest.file, manifest.sha256, manifest.bytes);
+  if (mismatch) throw fail(manifestPath, mismatch);
   let noise: NoiseSpec[];
   try {
     noise = manifest.mc.inputs.map(noiseSpecOf);

@@ -1,0 +1,146 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Attribution, Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
+import { deriveSeed } from '../mc/prng.js';
+import type { MotionAnalysis } from './analysis.js';
+import { type MotionRequest, scoreMotionWindows } from './classifier.js';
+import { type MotionModel, loadMotionModel } from './model.js';
+import { type MotionContext, createMotionContext } from './options.js';
+import { MotionSampler } from './sampler.js';
+import { MotionWindow, type MotionWindowResult } from './window.js';
+
+/** The detector's settings (config entry of type `motion`, schema in ./index.ts). */
+export interface MotionDetectorConfig {
+  readonly name?: string;
+  readonly model: string;
+  readonly samples: number;
+  readonly hopSec: number;
+}
+
+interface TrackState {
+  readonly sampler: MotionSampler;
+  readonly window: MotionWindow;
+  analysed: number;
+  latest: DetectorOutput;
+}
+
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+const percent = (x: number): number => Math.floor(Math.max(0, Math.min(1, x)) * 10) * 10;
+
+/** Per-frame numbers of a window, null when not measured. */
+export function motionMeasurements(r: MotionWindowResult): Record<string, number | null> {
+  const a = r.analysis;
+  return {
+    windowFill: round4(r.fill),
+    motionLowPx: a?.lowRmsPx === null || a?.lowRmsPx === undefined ? null : round4(a.lowRmsPx),
+    motionActionPx: a?.actionRmsPx === null || a?.actionRmsPx === undefined ? null : round4(a.actionRmsPx),
+    frozenFraction: a ? round4(a.frozenFraction) : null,
+    still: a ? (a.issues.includes('still') || a.issues.includes('frozen') ? 1 : 0) : null,
+  };
+}
+
+/** Why a window gives no answer, in a few words; null when it can be scored. */
+export function motionInsufficientReason(r: MotionWindowResult): string | null {
+  if (r.state === 'filling' || !r.analysis) {
+    const restarted = r.lastReset === 'face-lost' || r.lastReset === 'gap' ? ' after the face was lost' : '';
+    return `window filling${restarted} (${percent(r.fill)} %)`;
+  }
+  const a: MotionAnalysis = r.analysis;
+  if (a.issues.includes('frozen')) return 'frozen frames (no motion to measure)';
+  if (a.issues.includes('still')) return 'face too still to measure motion';
+  if (a.issues.includes('gap')) return 'gap in the face track';
+  return a.map && a.features ? null : 'window not analysable';
+}
+
+function insufficient(reason: string, measurements?: Record<string, number | null>): DetectorOutput {
+  return { state: 'insufficient', pFake: null, uncertainty: null, reason, ...(measurements ? { measurements } : {}) };
+}
+
+/**
+ * The motion detector: per face track, the phase of quadrature filters on the aligned face crop
+ * and the landmark trajectories every frame → a sliding window (MotionWindow) analysed every
+ * `hopSec` → the motion classifier with Monte Carlo noise, which also gives a generator
+ * distribution. Every frame reports the result of the track's latest window.
+ */
+export class MotionDetector implements Detector {
+  readonly family = 'biological' as const;
+  private readonly tracks = new Map<number, TrackState>();
+  private readonly ctx: MotionContext;
+
+  constructor(
+    readonly name: string,
+    private readonly model: MotionModel,
+    private readonly config: MotionDetectorConfig,
+    private readonly seed: number,
+  ) {
+    this.ctx = createMotionContext({ hopSec: config.hopSec });
+  }
+
+  async warmup(): Promise<void> {
+    const input = { map: new Float32Array(this.model.mapRows * this.model.mapCols), features: new Float32Array(this.model.featureCount) };
+    await scoreMotionWindows(this.model, [{ input, seed: 0 }], this.config.samples);
+  }
+
+  async infer(input: DetectorInput): Promise<ReadonlyMap<number, DetectorOutput>> {
+    const due: { state: TrackState; result: MotionWindowResult; request: MotionRequest }[] = [];
+    for (const face of input.faces) {
+      const state = this.track(face.trackId);
+      const r = state.window.push(input.frame.ptsMs, state.sampler.sample(input.frame, face));
+      if (!r) continue;
+      const why = motionInsufficientReason(r);
+      if (why !== null || !r.analysis?.map || !r.analysis.features) {
+        state.latest = insufficient(why ?? 'window not analysable', motionMeasurements(r));
+        continue;
+      }
+      const seed = deriveSeed(this.seed, 'motion', this.name, face.trackId, state.analysed++);
+      due.push({ state, result: r, request: { input: { map: r.analysis.map, features: r.analysis.features }, seed } });
+    }
+    if (due.length > 0) {
+      const scores = await scoreMotionWindows(this.model, due.map((d) => d.request), this.config.samples);
+      due.forEach((d, i) => {
+        const s = scores[i];
+        if (!s) return;
+        d.state.latest = {
+          state: 'ok',
+          pFake: s.stats.mean,
+          uncertainty: s.stats,
+          measurements: motionMeasurements(d.result),
+          ...(s.generator && this.model.classes ? { attribution: attributionOf(this.model.classes, s.generator) } : {}),
+        };
+      });
+    }
+    return new Map(input.faces.map((f) => [f.trackId, (this.tracks.get(f.trackId) as TrackState).latest]));
+  }
+
+  endTrack(trackId: number): void {
+    this.tracks.delete(trackId);
+  }
+
+  async dispose(): Promise<void> {
+    this.tracks.clear();
+  }
+
+  /** Tracks with state (for tests: ended tracks must be freed). */
+  get trackCount(): number {
+    return this.tracks.size;
+  }
+
+  private track(id: number): TrackState {
+    let s = this.tracks.get(id);
+    if (!s) {
+      s = { sampler: new MotionSampler(this.ctx), window: new MotionWindow(this.ctx), analysed: 0, latest: insufficient('window filling (0 %)') };
+      this.tracks.set(id, s);
+    }
+    return s;
+  }
+}
+
+function attributionOf(classes: readonly string[], g: { mean: readonly number[]; entropy: number; epistemic: number }): Attribution {
+  const top = g.mean.indexOf(Math.max(...g.mean));
+  return { classes, probabilities: g.mean.map(round4), top: classes[top] as string, entropy: g.entropy, epistemic: g.epistemic };
+}
+
+export async function createMotionDetector(config: MotionDetectorConfig, ctx: DetectorContext): Promise<MotionDetector> {
+  const manifestPath = isAbsolute(config.model) ? config.model : resolve(ctx.modelsDir, config.model);
+  const model = await loadMotionModel(manifestPath, ctx.sessions);
+  return new MotionDetector(config.name ?? 'motion', model, config, ctx.seed);
+}
