@@ -13,7 +13,7 @@
  *    hard but real windows where compression and small faces weaken the pulse.
  * 4. Traces: the analyzer's own ingest, face stage and rPPG sampler (scripts/rppg-traces.ts),
  *    cached under models/training/cache/rppg/traces.
- * 5. Windows: each trace, as is (real) or manipulated (scripts/rppg-manipulations.ts: five fakes,
+ * 5. Windows: each trace, as is (real) or manipulated (src/detectors/rppg/manipulations.ts: five fakes,
  *    and a simulated low-SNR camera labelled real), goes through PulseWindow with the runtime's
  *    window options; every scoreable window (classifier-input.ts) becomes one row: the PPG map
  *    and the scalar features exactly as the detector computes them.
@@ -32,7 +32,7 @@ import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { CLASSIFIER_FEATURES, CLASSIFIER_WINDOW_KEYS, classifierInput } from '../src/detectors/rppg/classifier-input.js';
 import { DEFAULT_WINDOW_OPTIONS } from '../src/detectors/rppg/options.js';
 import { PulseWindow } from '../src/detectors/rppg/window.js';
-import { FAKE_MANIPULATIONS, type Manipulation, type TraceLike, manipulate } from './rppg-manipulations.js';
+import { FAKE_MANIPULATIONS, type Manipulation, type TraceLike, manipulate } from '../src/detectors/rppg/manipulations.js';
 import { type Trace, extractTrace, loadTrace, saveTrace } from './rppg-traces.js';
 
 const { values } = parseArgs({

@@ -109,7 +109,7 @@ def card(result, man):
         'Real class: each real clip as is, re-encoded by ffmpeg (H.264 CRF 35-40), and at half width (CRF 30), through '
         'the analyzer\'s own ingest, face tracker and rPPG sampler; plus `noise-floor`, a trace-level simulation of a worse '
         'camera (in-band content attenuated to 0-50 %, independent per-cell sensor noise added). Fake class: five '
-        '**trace-level** manipulations of the same real traces (scripts/rppg-manipulations.ts; cell colours are linear in '
+        '**trace-level** manipulations of the same real traces (src/detectors/rppg/manipulations.ts; cell colours are linear in '
         'pixels, so frame replacement and blending are exact at trace level, the others model what a generator does to '
         'each cell\'s time series):',
         '',

@@ -10,7 +10,7 @@ import type { WindowOptions } from './options.js';
  * - `features`: a few window-level scalars, each scaled to about [−2, 2]. Only quantities of the
  *   pooled face and of the cells: the named patches (forehead, cheeks) are left out because the
  *   training manipulations act on cells and can only approximate patches (see
- *   scripts/rppg-manipulations.ts). The heart rate itself is left out too: a rate says nothing
+ *   src/detectors/rppg/manipulations.ts). The heart rate itself is left out too: a rate says nothing
  *   about authenticity, and the manipulations' rates are arbitrary.
  */
 export const CLASSIFIER_FEATURES = [

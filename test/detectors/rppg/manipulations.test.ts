@@ -1,5 +1,5 @@
 /**
- * The training manipulations (scripts/rppg-manipulations.ts) on synthetic region-sample streams
+ * The training manipulations (src/detectors/rppg/manipulations.ts) on synthetic region-sample streams
  * with a clear 72 bpm pulse: each is deterministic under its seed, moves the pooled face region
  * consistently with the cells, and does to the pulse what it claims to.
  */
@@ -9,7 +9,7 @@ import type { WindowFeatures } from '../../../src/detectors/rppg/features.js';
 import { compileRegionLayout } from '../../../src/detectors/rppg/layout.js';
 import type { RegionSample } from '../../../src/detectors/rppg/regions.js';
 import { PulseWindow } from '../../../src/detectors/rppg/window.js';
-import { FAKE_MANIPULATIONS, type Manipulation, type TraceLike, lowpass, manipulate } from '../../../scripts/rppg-manipulations.js';
+import { FAKE_MANIPULATIONS, type Manipulation, type TraceLike, lowpass, manipulate } from '../../../src/detectors/rppg/manipulations.js';
 import { sampleStream } from './synth.js';
 
 function trace(seed: number, hrHz = 1.2, pulseLevels = 0.7): TraceLike {

@@ -12,11 +12,14 @@
  * overlap, an approximation, which is why the classifier does not read patch features.
  *
  * All randomness comes from the seeded PRNG passed in: the same seed gives the same fake.
+ *
+ * Training-data code, not used at analysis time: it lives beside the detector whose region layout
+ * and samples it works on, and is used by scripts/rppg-dataset.ts and its tests.
  */
-import { compileRegionLayout, REGION_NAMES } from '../src/detectors/rppg/layout.js';
-import type { CompiledRegionLayout, Rect } from '../src/detectors/rppg/layout.js';
-import type { RegionSample } from '../src/detectors/rppg/regions.js';
-import type { Prng } from '../src/detectors/mc/prng.js';
+import { compileRegionLayout, REGION_NAMES } from './layout.js';
+import type { CompiledRegionLayout, Rect } from './layout.js';
+import type { RegionSample } from './regions.js';
+import type { Prng } from '../mc/prng.js';
 
 export interface TraceLike {
   readonly ptsMs: readonly number[];
