@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { FakescopeError, describeError } from './errors.js';
 import { ServerConfigSchema } from './server/server-config.js';
+import { MAX_ANALYSIS_FPS } from './ingest/source-options.js';
 
 /**
  * The one config schema. Unknown keys are rejected, every field is described and defaulted, so
@@ -60,7 +61,7 @@ const Faces = Type.Object(
 const Analysis = Type.Object(
   {
     width: Type.Integer({ minimum: 64, maximum: 3840, default: 640, description: 'Frames are scaled to this width for analysis.' }),
-    fps: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 240 }), Type.Null()], {
+    fps: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: MAX_ANALYSIS_FPS }), Type.Null()], {
       default: null,
       description: 'Analysis frame rate; null analyses every frame.',
     }),

@@ -1,6 +1,9 @@
 import { FakescopeError } from '../errors.js';
 import type { SourceOptions } from './types.js';
 
+/** The highest analysis frame rate anywhere (config, CLI, library callers): one limit, here. */
+export const MAX_ANALYSIS_FPS = 240;
+
 /** SourceOptions with every default filled in. */
 export type ResolvedSourceOptions = Required<Omit<SourceOptions, 'fps' | 'live' | 'guard'>> & Pick<SourceOptions, 'fps' | 'live' | 'guard'>;
 
@@ -11,8 +14,8 @@ export type ResolvedSourceOptions = Required<Omit<SourceOptions, 'fps' | 'live' 
 export function resolveSourceOptions(opts: SourceOptions): ResolvedSourceOptions {
   if (typeof opts.streamId !== 'string' || opts.streamId === '') bad('streamId must be a non-empty string');
   integer('analysisWidth', opts.analysisWidth, 2);
-  if (opts.fps !== undefined && !(Number.isFinite(opts.fps) && opts.fps > 0 && opts.fps <= 1000)) {
-    bad(`fps must be in (0, 1000], got ${opts.fps}`);
+  if (opts.fps !== undefined && !(Number.isFinite(opts.fps) && opts.fps > 0 && opts.fps <= MAX_ANALYSIS_FPS)) {
+    bad(`fps must be in (0, ${MAX_ANALYSIS_FPS}], got ${opts.fps}`);
   }
   const resolved = {
     streamId: opts.streamId,
