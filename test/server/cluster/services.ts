@@ -4,13 +4,15 @@ import pg from 'pg';
 /**
  * Redis and PostgreSQL for the cluster tests, found through FAKESCOPE_TEST_REDIS and
  * FAKESCOPE_TEST_DATABASE (.ci/run sets both; `eval "$(scripts/test-services.sh start)"` does it
- * locally). Without them the tests that need them are skipped, and say why once.
+ * locally). Without them the tests that need them are skipped, and say why once; under CI
+ * (`CI` set, as .ci/run does) a missing service is an error, so they can never skip there.
  */
 const warned = new Set<string>();
 
 /** True (skip) when `name` is unset; prints the reason once per variable. */
 export function skipWithout(name: 'FAKESCOPE_TEST_REDIS' | 'FAKESCOPE_TEST_DATABASE'): boolean {
   if (process.env[name]) return false;
+  if (process.env.CI) throw new Error(`CI must run the cluster tests: ${name} is not set (.ci/run starts the services with scripts/test-services.sh)`);
   if (!warned.has(name)) {
     warned.add(name);
     process.stderr.write(`skipped: ${name} is not set (start the services with: eval "$(scripts/test-services.sh start)")\n`);
