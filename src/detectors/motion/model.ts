@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { FakescopeError, describeError } from '../../errors.js';
 import { McNoiseInputSchema, noiseSpecOf } from '../mc/manifest.js';
 import type { NoiseSpec } from '../mc/noise.js';
-import { fileMismatch, graphMismatch } from '../onnx/model-checks.js';
+import { TemperatureCalibrationSchema, fileMismatch, graphMismatch } from '../onnx/model-checks.js';
 import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
 import { MOTION_FEATURES } from './analysis.js';
 import { DEFAULT_MOTION_OPTIONS, type MotionOptions } from './options.js';
@@ -97,22 +97,7 @@ export const MotionManifestSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    calibration: Type.Union([
-      Type.Null(),
-      Type.Object(
-        {
-          method: Type.Literal('temperature'),
-          temperature: Type.Number({ exclusiveMinimum: 0 }),
-          appliesTo: Type.String(),
-          fittedOn: Type.String(),
-          eceBins: Type.Integer(),
-          eceSplit: Type.String(),
-          ece_before: Type.Number(),
-          ece_after: Type.Number(),
-        },
-        { additionalProperties: false },
-      ),
-    ]),
+    calibration: TemperatureCalibrationSchema,
     metrics: Type.Unknown(),
     training: Type.Unknown(),
     card: Type.Optional(Type.String()),

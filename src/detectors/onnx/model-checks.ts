@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Type } from '@sinclair/typebox';
 import type * as ort from 'onnxruntime-node';
 import type { OnnxSession } from './session.js';
 
@@ -42,3 +43,21 @@ export function graphMismatch(session: Pick<OnnxSession, 'inputNames' | 'outputN
   }
   return null;
 }
+
+/** The `calibration` block of a classifier manifest: a fitted temperature and what it was fitted on, or null. */
+export const TemperatureCalibrationSchema = Type.Union([
+  Type.Null(),
+  Type.Object(
+    {
+      method: Type.Literal('temperature'),
+      temperature: Type.Number({ exclusiveMinimum: 0 }),
+      appliesTo: Type.String(),
+      fittedOn: Type.String(),
+      eceBins: Type.Integer(),
+      eceSplit: Type.String(),
+      ece_before: Type.Number(),
+      ece_after: Type.Number(),
+    },
+    { additionalProperties: false },
+  ),
+]);

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { FakescopeError, describeError } from '../../errors.js';
 import { McNoiseInputSchema, noiseSpecOf } from '../mc/manifest.js';
 import type { NoiseSpec } from '../mc/noise.js';
-import { fileMismatch, graphMismatch } from '../onnx/model-checks.js';
+import { TemperatureCalibrationSchema, fileMismatch, graphMismatch } from '../onnx/model-checks.js';
 import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
 import { CLASSIFIER_FEATURES, CLASSIFIER_WINDOW_KEYS } from './classifier-input.js';
 import { DEFAULT_REGION_LAYOUT } from './layout.js';
@@ -83,22 +83,7 @@ export const RppgManifestSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    calibration: Type.Union([
-      Type.Null(),
-      Type.Object(
-        {
-          method: Type.Literal('temperature'),
-          temperature: Type.Number({ exclusiveMinimum: 0 }),
-          appliesTo: Type.String(),
-          fittedOn: Type.String(),
-          eceBins: Type.Integer(),
-          eceSplit: Type.String(),
-          ece_before: Type.Number(),
-          ece_after: Type.Number(),
-        },
-        { additionalProperties: false },
-      ),
-    ]),
+    calibration: TemperatureCalibrationSchema,
     /** Held-out metrics and training provenance: informative, for people and the model card. */
     metrics: Type.Unknown(),
     training: Type.Unknown(),
