@@ -96,3 +96,37 @@ export function readNdjson<T>(path: string): T[] {
       }
     });
 }
+
+/**
+ * Per-analysis NDJSON files kept open for appending (the frames of running analyses): one file
+ * descriptor per analysis until `close`. Writes go through `onDisk`, so a full disk is E_DISK_FULL.
+ */
+export class NdjsonAppenders {
+  private readonly fds = new Map<string, number>();
+
+  constructor(
+    private readonly pathOf: (id: string) => string,
+    private readonly what: string,
+  ) {}
+
+  append(id: string, value: unknown): void {
+    onDisk(`${this.what} of ${id}`, () => {
+      let fd = this.fds.get(id);
+      if (fd === undefined) {
+        fd = openSync(this.pathOf(id), 'a');
+        this.fds.set(id, fd);
+      }
+      writeAll(fd, `${JSON.stringify(value)}\n`);
+    });
+  }
+
+  close(id: string): void {
+    const fd = this.fds.get(id);
+    if (fd !== undefined) closeSync(fd);
+    this.fds.delete(id);
+  }
+
+  closeAll(): void {
+    for (const id of [...this.fds.keys()]) this.close(id);
+  }
+}

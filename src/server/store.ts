@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { Database as Db } from 'better-sqlite3';
@@ -6,7 +6,7 @@ import { FakescopeError, describeError } from '../errors.js';
 import { openDatabase } from './db.js';
 import { scanLegacy } from './legacy-import.js';
 import type { Digest } from './store-files.js';
-import { digestOf, freeBytes, onDisk, verifyDigest, writeAll, writeAtomic } from './store-files.js';
+import { NdjsonAppenders, digestOf, freeBytes, onDisk, verifyDigest, writeAtomic } from './store-files.js';
 import type { AlertWire } from './wire.js';
 import { AnalysisInfo } from './wire.js';
 
@@ -38,7 +38,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class AnalysisStore {
   readonly quarantined: QuarantinedRecord[] = [];
-  private readonly frameFds = new Map<string, number>();
+  private readonly frameFiles = new NdjsonAppenders((id) => this.file(id, 'frames.ndjson'), 'frames');
   private readonly db: Db;
 
   constructor(readonly dataDir: string) {
@@ -106,20 +106,11 @@ export class AnalysisStore {
   }
 
   appendFrame(id: string, frame: unknown): void {
-    onDisk(`frames of ${id}`, () => {
-      let fd = this.frameFds.get(id);
-      if (fd === undefined) {
-        fd = openSync(this.file(id, 'frames.ndjson'), 'a');
-        this.frameFds.set(id, fd);
-      }
-      writeAll(fd, `${JSON.stringify(frame)}\n`);
-    });
+    this.frameFiles.append(id, frame);
   }
 
   closeFrames(id: string): void {
-    const fd = this.frameFds.get(id);
-    if (fd !== undefined) closeSync(fd);
-    this.frameFds.delete(id);
+    this.frameFiles.close(id);
   }
 
   /** Writes a report; the final one's size and sha256 are committed first (checked by `reportPath`). */
@@ -189,7 +180,7 @@ export class AnalysisStore {
   }
 
   close(): void {
-    for (const id of [...this.frameFds.keys()]) this.closeFrames(id);
+    this.frameFiles.closeAll();
     if (this.db.open) this.db.close();
   }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FakescopeError } from '../../errors.js';
 import { checkId } from '../embedded-store.js';
 import type { Store } from '../store-contract.js';
 import type { Digest } from '../store-files.js';
-import { digestOf, freeBytes, onDisk, verifyDigest, writeAll, writeAtomic } from '../store-files.js';
+import { NdjsonAppenders, digestOf, freeBytes, onDisk, verifyDigest, writeAtomic } from '../store-files.js';
 
 /**
  * The cluster's shared directory (`server.dataDir`, the same path on every node: NFS, a shared
@@ -21,7 +21,7 @@ import { digestOf, freeBytes, onDisk, verifyDigest, writeAll, writeAtomic } from
  *   analyses/<id>/thumbnails.json     the printable report's pictures
  */
 export class SharedDir {
-  private readonly frameFds = new Map<string, number>();
+  private readonly frameFiles = new NdjsonAppenders((id) => this.file(id, 'frames.ndjson'), 'frames');
 
   constructor(readonly root: string) {
     mkdirSync(join(root, 'analyses'), { recursive: true });
@@ -75,20 +75,11 @@ export class SharedDir {
   }
 
   appendFrame(id: string, frame: unknown): void {
-    onDisk(`frames of ${id}`, () => {
-      let fd = this.frameFds.get(id);
-      if (fd === undefined) {
-        fd = openSync(this.file(id, 'frames.ndjson'), 'a');
-        this.frameFds.set(id, fd);
-      }
-      writeAll(fd, `${JSON.stringify(frame)}\n`);
-    });
+    this.frameFiles.append(id, frame);
   }
 
   closeFrames(id: string): void {
-    const fd = this.frameFds.get(id);
-    if (fd !== undefined) closeSync(fd);
-    this.frameFds.delete(id);
+    this.frameFiles.close(id);
   }
 
   /** Writes a report atomically; returns the final one's digest (to record in the Store). */
@@ -142,7 +133,7 @@ export class SharedDir {
   }
 
   close(): void {
-    for (const id of [...this.frameFds.keys()]) this.closeFrames(id);
+    this.frameFiles.closeAll();
   }
 
   private dir(id: string): string {
