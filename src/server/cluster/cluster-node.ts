@@ -43,22 +43,31 @@ export interface ClusterNode {
  * as the single-process server over the cluster's manager, files and Redis feeds. It analyses
  * nothing and holds no state of its own: any number of them can serve the same cluster.
  */
-export async function createApiNode(opts: { config: Config; urls: ClusterUrls; detectors: readonly string[]; logger?: boolean; resolver?: Resolver; name?: string }): Promise<ClusterNode> {
-  const { config } = opts;
-  const sc = config.server;
-  const cc = sc.cluster;
-  const keys = clusterKeys(cc.prefix);
-  const store = await PostgresStore.open(opts.urls.database);
-  const redis = redisConnection(opts.urls.redis, { name: 'fakescope-api' });
-  const bull = redisConnection(opts.urls.redis, { forBullmq: true, name: 'fakescope-api-queue' });
+/**
+ * What every node opens first: the PostgreSQL store and two Redis connections (commands, and one
+ * for BullMQ), with Redis answering within 2 × healthTimeoutMs; on failure nothing stays open.
+ */
+async function connect(urls: ClusterUrls, role: 'api' | 'worker', healthTimeoutMs: number): Promise<{ store: PostgresStore; redis: ReturnType<typeof redisConnection>; bull: ReturnType<typeof redisConnection> }> {
+  const store = await PostgresStore.open(urls.database);
+  const redis = redisConnection(urls.redis, { name: `fakescope-${role}` });
+  const bull = redisConnection(urls.redis, { forBullmq: true, name: `fakescope-${role}-queue` });
   try {
-    await redisReady(redis, opts.urls.redis, cc.healthTimeoutMs * 2);
+    await redisReady(redis, urls.redis, healthTimeoutMs * 2);
   } catch (e) {
     redis.disconnect();
     bull.disconnect();
     await store.close();
     throw e;
   }
+  return { store, redis, bull };
+}
+
+export async function createApiNode(opts: { config: Config; urls: ClusterUrls; detectors: readonly string[]; logger?: boolean; resolver?: Resolver; name?: string }): Promise<ClusterNode> {
+  const { config } = opts;
+  const sc = config.server;
+  const cc = sc.cluster;
+  const keys = clusterKeys(cc.prefix);
+  const { store, redis, bull } = await connect(opts.urls, 'api', cc.healthTimeoutMs);
   const queue = new Queue(QUEUE_NAME, { connection: bull, prefix: keys.prefix });
   queue.on('error', () => undefined);
   const files = new SharedDir(resolve(sc.dataDir));
@@ -117,17 +126,7 @@ export async function createWorkerNode(opts: { config: Config; app: App; urls: C
   const sc = config.server;
   const cc = sc.cluster;
   const keys = clusterKeys(cc.prefix);
-  const store = await PostgresStore.open(opts.urls.database);
-  const redis = redisConnection(opts.urls.redis, { name: 'fakescope-worker' });
-  const bull = redisConnection(opts.urls.redis, { forBullmq: true, name: 'fakescope-worker-queue' });
-  try {
-    await redisReady(redis, opts.urls.redis, cc.healthTimeoutMs * 2);
-  } catch (e) {
-    redis.disconnect();
-    bull.disconnect();
-    await store.close();
-    throw e;
-  }
+  const { store, redis, bull } = await connect(opts.urls, 'worker', cc.healthTimeoutMs);
   const files = new SharedDir(resolve(sc.dataDir));
   const metrics = new Metrics();
   const worker = new WorkerNode({ config, app: opts.app, store, files, keys, redis, bullmq: bull, metrics, concurrency: opts.concurrency, ...(opts.name ? { name: opts.name } : {}) });
