@@ -25,7 +25,7 @@ import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { openSource, pullFrames } from '../src/ingest/index.js';
-import type { Frame } from '../src/ingest/index.js';
+import type { Frame } from '../src/core/frame.js';
 import { alignmentTransform, landmarksInCrop, warpCrop } from '../src/pipeline/align.js';
 import type { SimilarityTransform } from '../src/pipeline/align.js';
 import { FaceStage } from '../src/pipeline/face-stage.js';

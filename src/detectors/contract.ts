@@ -1,4 +1,4 @@
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { TrackedFace } from '../pipeline/face.js';
 import type { UncertaintyStats } from '../pipeline/uncertainty.js';
 import type { OnnxSessionFactory } from './onnx/session.js';

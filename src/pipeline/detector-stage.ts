@@ -1,6 +1,6 @@
 import type { Detector, DetectorOutput } from '../detectors/contract.js';
 import { describeError } from '../errors.js';
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { TrackedFace } from './face.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FaceDetector } from '../detectors/face/face-detector.js';
 import type { Region } from '../detectors/face/letterbox.js';
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { FaceDetection, TrackedFace } from './face.js';
 import type { Box } from './geometry.js';
 import { iou } from './geometry.js';

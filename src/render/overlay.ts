@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { SimilarityTransform } from '../pipeline/align.js';
 import { alignmentTransform, invertTransform } from '../pipeline/align.js';
 import type { FaceResult, FaceVerdict } from '../pipeline/frame-result.js';

@@ -14,7 +14,7 @@ import { createOnnxSessionFactory } from '../../src/detectors/onnx/session.js';
 import { runAdversarial } from '../../src/eval/adversarial.js';
 import type { AttackedCrop } from '../../src/eval/adversarial-summary.js';
 import { createAttackTarget } from '../../src/eval/adversarial-target.js';
-import type { Frame } from '../../src/ingest/frame.js';
+import type { Frame } from '../../src/core/frame.js';
 import { makeClip, sharedMedia, tempDir } from '../helpers/media.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

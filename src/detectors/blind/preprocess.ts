@@ -1,4 +1,4 @@
-import type { Frame } from '../../ingest/frame.js';
+import type { Frame } from '../../core/frame.js';
 import type { SimilarityTransform } from '../../pipeline/align.js';
 import { alignmentTransform, warpCrop } from '../../pipeline/align.js';
 import type { FaceLandmarks } from '../../pipeline/geometry.js';

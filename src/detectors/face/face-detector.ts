@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { Frame } from '../../ingest/frame.js';
+import type { Frame } from '../../core/frame.js';
 import type { FaceDetection } from '../../pipeline/face.js';
 import type { OnnxSessionFactory } from '../onnx/session.js';
 import { blazeFaceAnchors } from './anchors.js';

@@ -1,4 +1,4 @@
-import type { Frame } from '../../ingest/frame.js';
+import type { Frame } from '../../core/frame.js';
 import type { TrackedFace } from '../../pipeline/face.js';
 import { alignmentTransform, landmarksInCrop, warpCrop } from '../../pipeline/align.js';
 import type { FaceLandmarks } from '../../pipeline/geometry.js';

@@ -1,4 +1,4 @@
-import type { Frame } from '../../ingest/frame.js';
+import type { Frame } from '../../core/frame.js';
 import type { TrackedFace } from '../../pipeline/face.js';
 import { type CompiledRegionLayout, compileRegionLayout } from './layout.js';
 import { type RegionSample, sampleRegions } from './regions.js';

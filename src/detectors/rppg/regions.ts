@@ -1,4 +1,4 @@
-import type { Frame } from '../../ingest/frame.js';
+import type { Frame } from '../../core/frame.js';
 import { alignmentTransform } from '../../pipeline/align.js';
 import type { FaceLandmarks } from '../../pipeline/geometry.js';
 import { type CompiledRegionLayout, REGION_NAMES } from './layout.js';

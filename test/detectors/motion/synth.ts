@@ -1,4 +1,4 @@
-import type { Frame } from '../../../src/ingest/frame.js';
+import type { Frame } from '../../../src/core/frame.js';
 import type { TrackedFace } from '../../../src/pipeline/face.js';
 import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
 import { CANONICAL_EYES } from '../../../src/pipeline/align.js';

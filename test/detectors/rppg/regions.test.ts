@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../../src/ingest/frame.js';
+import type { Frame } from '../../../src/core/frame.js';
 import { alignmentTransform, applyTransform, invertTransform } from '../../../src/pipeline/align.js';
 import type { FaceLandmarks, Point } from '../../../src/pipeline/geometry.js';
 import { REGION_NAMES, compileRegionLayout } from '../../../src/detectors/rppg/layout.js';
