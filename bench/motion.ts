@@ -27,7 +27,7 @@ import { MotionWindow } from '../src/detectors/motion/window.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import type { Frame } from '../src/core/frame.js';
 import { openSource, pullFrames } from '../src/ingest/index.js';
-import type { TrackedFace } from '../src/pipeline/face.js';
+import type { TrackedFace } from '../src/core/face.js';
 import { FaceStage } from '../src/pipeline/face-stage.js';
 import { benchClip } from './clip.js';
 

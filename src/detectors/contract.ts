@@ -1,5 +1,5 @@
 import type { Frame } from '../core/frame.js';
-import type { TrackedFace } from '../pipeline/face.js';
+import type { TrackedFace } from '../core/face.js';
 import type { UncertaintyStats } from '../pipeline/uncertainty.js';
 import type { OnnxSessionFactory } from './onnx/session.js';
 

@@ -1,9 +1,9 @@
 import type { FaceDetector } from '../detectors/face/face-detector.js';
 import type { Region } from '../detectors/face/letterbox.js';
 import type { Frame } from '../core/frame.js';
-import type { FaceDetection, TrackedFace } from './face.js';
-import type { Box } from './geometry.js';
-import { iou } from './geometry.js';
+import type { FaceDetection, TrackedFace } from '../core/face.js';
+import type { Box } from '../core/geometry.js';
+import { iou } from '../core/geometry.js';
 import type { TrackerConfig } from './tracker.js';
 import { FaceTracker } from './tracker.js';
 

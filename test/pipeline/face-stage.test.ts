@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaceDetector } from '../../src/detectors/face/face-detector.js';
 import type { Region } from '../../src/detectors/face/letterbox.js';
 import type { Frame } from '../../src/core/frame.js';
-import type { FaceDetection } from '../../src/pipeline/face.js';
+import type { FaceDetection } from '../../src/core/face.js';
 import { FaceStage, cropAround, endTiles, mergeDetections } from '../../src/pipeline/face-stage.js';
 import { DEFAULT_TRACKER_CONFIG } from '../../src/pipeline/tracker.js';
 

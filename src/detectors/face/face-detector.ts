@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Frame } from '../../core/frame.js';
-import type { FaceDetection } from '../../pipeline/face.js';
+import type { FaceDetection } from '../../core/face.js';
 import type { OnnxSessionFactory } from '../onnx/session.js';
 import { blazeFaceAnchors } from './anchors.js';
 import { decodeCandidates, toDetection, weightedNms } from './decode.js';

@@ -1,6 +1,6 @@
 import type { Frame } from '../../core/frame.js';
 import { alignmentTransform } from '../../pipeline/align.js';
-import type { FaceLandmarks } from '../../pipeline/geometry.js';
+import type { FaceLandmarks } from '../../core/geometry.js';
 import { type CompiledRegionLayout, REGION_NAMES } from './layout.js';
 import { isSkin } from './skin.js';
 

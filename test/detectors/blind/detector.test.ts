@@ -9,7 +9,7 @@ import { sampleNoise } from '../../../src/detectors/mc/noise.js';
 import { createPrng, deriveSeed } from '../../../src/detectors/mc/prng.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
 import type { Frame } from '../../../src/core/frame.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
+import type { TrackedFace } from '../../../src/core/face.js';
 import { sigmoid, summarizeSamples } from '../../../src/pipeline/uncertainty.js';
 
 /**

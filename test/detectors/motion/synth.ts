@@ -1,6 +1,6 @@
 import type { Frame } from '../../../src/core/frame.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
+import type { TrackedFace } from '../../../src/core/face.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
 import { CANONICAL_EYES } from '../../../src/pipeline/align.js';
 
 /**

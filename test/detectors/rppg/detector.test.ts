@@ -14,8 +14,8 @@ import { type RppgDetector, createRppgDetector } from '../../../src/detectors/rp
 import { RppgConfigSchema } from '../../../src/detectors/rppg/index.js';
 import { parseWith } from '../../../src/config.js';
 import type { Frame } from '../../../src/core/frame.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
+import type { TrackedFace } from '../../../src/core/face.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
 import type { UncertaintyStats } from '../../../src/pipeline/uncertainty.js';
 import { decideVerdict, videoScore } from '../../../src/pipeline/verdict.js';
 import { type VideoSpec, syntheticFaceVideo, syntheticLandmarks } from './synth.js';

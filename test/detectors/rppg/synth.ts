@@ -3,7 +3,7 @@
  * region-sample streams, and in-memory face videos with known landmarks.
  */
 import type { Frame } from '../../../src/core/frame.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
 import { REGION_NAMES } from '../../../src/detectors/rppg/layout.js';
 import type { RegionSample } from '../../../src/detectors/rppg/regions.js';
 import type { RgbTrace } from '../../../src/detectors/rppg/signal/pulse.js';
