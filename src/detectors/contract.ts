@@ -1,5 +1,6 @@
+import type { FaceDetection, TrackedFace } from '../core/face.js';
 import type { Frame } from '../core/frame.js';
-import type { TrackedFace } from '../core/face.js';
+import type { Box } from '../core/geometry.js';
 import type { UncertaintyStats } from '../pipeline/uncertainty.js';
 import type { OnnxSessionFactory } from './onnx/session.js';
 
@@ -84,3 +85,16 @@ export interface DetectorContext {
 }
 
 export type DetectorFactory<C> = (config: C, ctx: DetectorContext) => Promise<Detector>;
+
+/**
+ * The face-detection stage's contract: the faces within `area` of a frame (frame pixels; default:
+ * the whole frame), scoring at least `minScore` (default: the model's threshold). The pipeline's
+ * face stage calls it; `face/face-detector.ts` is BlazeFace behind it.
+ */
+export interface FaceDetector {
+  readonly name: string;
+  readonly inputSize: number;
+  warmup(): Promise<void>;
+  detect(frame: Frame, area?: Box, minScore?: number): Promise<FaceDetection[]>;
+  dispose(): Promise<void>;
+}

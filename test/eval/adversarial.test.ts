@@ -6,7 +6,7 @@ import type { DetectorOutput } from '../../src/detectors/contract.js';
 import { createBlindDetector } from '../../src/detectors/blind/detector.js';
 import { loadBlindModel } from '../../src/detectors/blind/manifest.js';
 import { writeAlignedInput } from '../../src/detectors/blind/preprocess.js';
-import type { FaceDetector } from '../../src/detectors/face/face-detector.js';
+import type { FaceDetector } from '../../src/detectors/contract.js';
 import { createFaceDetector } from '../../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../../src/detectors/face/manifest.js';
 import { deriveSeed } from '../../src/detectors/mc/prng.js';
