@@ -1,5 +1,5 @@
 import type { Report, TrackSummary } from '../pipeline/report.js';
-import type { UncertaintyStats } from '../pipeline/uncertainty.js';
+import type { UncertaintyStats } from '../core/uncertainty.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import type { PlainVerdict } from '../report/plain-language.js';
 import { formatPercent, sourceInWords } from '../report/plain-language.js';

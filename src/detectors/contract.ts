@@ -1,7 +1,7 @@
 import type { FaceDetection, TrackedFace } from '../core/face.js';
 import type { Frame } from '../core/frame.js';
 import type { Box } from '../core/geometry.js';
-import type { UncertaintyStats } from '../pipeline/uncertainty.js';
+import type { UncertaintyStats } from '../core/uncertainty.js';
 import type { OnnxSessionFactory } from './onnx/session.js';
 
 /**
@@ -30,7 +30,7 @@ export interface DetectorOutput {
 }
 
 /**
- * A coarse map over the landmark-aligned face crop (`src/pipeline/align.ts`, crop of `cropSize`
+ * A coarse map over the landmark-aligned face crop (`src/core/align.ts`, crop of `cropSize`
  * px): row-major `gridW × gridH` cells, row 0 at the top. Values rounded to 4 decimals.
  */
 export interface UncertaintyMap {

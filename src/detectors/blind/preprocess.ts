@@ -1,6 +1,6 @@
 import type { Frame } from '../../core/frame.js';
-import type { SimilarityTransform } from '../../pipeline/align.js';
-import { alignmentTransform, warpCrop } from '../../pipeline/align.js';
+import type { SimilarityTransform } from '../../core/align.js';
+import { alignmentTransform, warpCrop } from '../../core/align.js';
 import type { FaceLandmarks } from '../../core/geometry.js';
 
 export interface InputNormalisation {

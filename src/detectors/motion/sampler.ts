@@ -1,6 +1,6 @@
 import type { Frame } from '../../core/frame.js';
 import type { TrackedFace } from '../../core/face.js';
-import { alignmentTransform, landmarksInCrop, warpCrop } from '../../pipeline/align.js';
+import { alignmentTransform, landmarksInCrop, warpCrop } from '../../core/align.js';
 import type { FaceLandmarks } from '../../core/geometry.js';
 import type { MotionContext } from './options.js';
 import { meanAmplitude, phaseDisplacement, quadratureResponses } from './phase.js';

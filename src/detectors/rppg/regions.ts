@@ -1,5 +1,5 @@
 import type { Frame } from '../../core/frame.js';
-import { alignmentTransform } from '../../pipeline/align.js';
+import { alignmentTransform } from '../../core/align.js';
 import type { FaceLandmarks } from '../../core/geometry.js';
 import { type CompiledRegionLayout, REGION_NAMES } from './layout.js';
 import { isSkin } from './skin.js';

@@ -10,7 +10,7 @@ import { createPrng, deriveSeed } from '../../../src/detectors/mc/prng.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
 import type { Frame } from '../../../src/core/frame.js';
 import type { TrackedFace } from '../../../src/core/face.js';
-import { sigmoid, summarizeSamples } from '../../../src/pipeline/uncertainty.js';
+import { sigmoid, summarizeSamples } from '../../../src/core/uncertainty.js';
 
 /**
  * The blind detector runtime on a closed-form model (test/fixtures/make_tiny_blind.py): its

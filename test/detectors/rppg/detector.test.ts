@@ -16,7 +16,7 @@ import { parseWith } from '../../../src/config.js';
 import type { Frame } from '../../../src/core/frame.js';
 import type { TrackedFace } from '../../../src/core/face.js';
 import type { FaceLandmarks } from '../../../src/core/geometry.js';
-import type { UncertaintyStats } from '../../../src/pipeline/uncertainty.js';
+import type { UncertaintyStats } from '../../../src/core/uncertainty.js';
 import { decideVerdict, videoScore } from '../../../src/pipeline/verdict.js';
 import { type VideoSpec, syntheticFaceVideo, syntheticLandmarks } from './synth.js';
 import { x264Available, x264RoundTrip } from './ffmpeg.js';

@@ -1,4 +1,4 @@
-import type { FaceLandmarks, Point } from '../core/geometry.js';
+import type { FaceLandmarks, Point } from './geometry.js';
 
 /**
  * Landmark-aligned face crops. A similarity transform (rotation, uniform scale, translation) maps
