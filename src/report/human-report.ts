@@ -2,8 +2,8 @@ import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import { regionFills, regionsStandOut } from './face-diagram.js';
-import type { PlainVerdict } from './plain-language.js';
-import { sourceInWords } from './plain-language.js';
+import type { PlainVerdict } from '../pipeline/plain-language.js';
+import { sourceInWords } from '../pipeline/plain-language.js';
 
 /**
  * What a person needs from a report, as data: the answer in words, the faces it concerns, the
