@@ -1,7 +1,6 @@
 import type { Report } from '../pipeline/report.js';
-import { escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
+import { FACE_REGIONS, REGION_NAMES, escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
 import type { HumanReport } from './human-report.js';
-import { FACE_REGIONS, REGION_NAMES } from './human-report.js';
 import { formatPercent, sourceInWords } from '../pipeline/plain-language.js';
 
 /**
