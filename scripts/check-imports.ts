@@ -55,7 +55,7 @@ export const LAYERING: Layering = {
     report: ['core', 'pipeline', 'render'],
     // The composition root.
     'app.ts': ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline'],
-    eval: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'report', 'render', 'app.ts'],
+    eval: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'app.ts'],
     server: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'report', 'render', 'app.ts'],
     cli: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'report', 'render', 'app.ts', 'eval', 'server'],
   },
