@@ -25,9 +25,9 @@ import { createMotionContext } from '../src/detectors/motion/options.js';
 import { MotionSampler } from '../src/detectors/motion/sampler.js';
 import { MotionWindow } from '../src/detectors/motion/window.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
-import type { Frame } from '../src/ingest/frame.js';
+import type { Frame } from '../src/core/frame.js';
 import { openSource, pullFrames } from '../src/ingest/index.js';
-import type { TrackedFace } from '../src/pipeline/face.js';
+import type { TrackedFace } from '../src/core/face.js';
 import { FaceStage } from '../src/pipeline/face-stage.js';
 import { benchClip } from './clip.js';
 

@@ -28,9 +28,9 @@ import { FaceSampler } from '../src/detectors/rppg/face-sampler.js';
 import type { WindowFeatures } from '../src/detectors/rppg/features.js';
 import { loadRppgModel } from '../src/detectors/rppg/model.js';
 import { PulseWindow } from '../src/detectors/rppg/window.js';
-import type { Frame } from '../src/ingest/frame.js';
+import type { Frame } from '../src/core/frame.js';
 import { openSource, pullFrames } from '../src/ingest/index.js';
-import type { TrackedFace } from '../src/pipeline/face.js';
+import type { TrackedFace } from '../src/core/face.js';
 import { FaceStage } from '../src/pipeline/face-stage.js';
 import { benchClip } from './clip.js';
 

@@ -19,8 +19,8 @@ import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
-import type { Box } from '../src/pipeline/geometry.js';
-import { iou } from '../src/pipeline/geometry.js';
+import type { Box } from '../src/core/geometry.js';
+import { iou } from '../src/core/geometry.js';
 
 /** A spread of sizes and shapes: 720p medium shot, portrait phone video, close-ups, FF++, DFDC 1080p. */
 export const DEV_CLIPS = [

@@ -15,7 +15,7 @@ import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
-import type { UncertaintyStats } from '../src/pipeline/uncertainty.js';
+import type { UncertaintyStats } from '../src/core/uncertainty.js';
 
 const { values } = parseArgs({
   options: {

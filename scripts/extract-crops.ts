@@ -8,7 +8,7 @@
  *       --out models/training/cache/faces --fps 10 --size 192 --margin 32
  *
  * A crop is `size + 2·margin` pixels a side: its central `size`×`size` square is exactly the
- * runtime's canonical crop (`src/pipeline/align.ts`, eyes at (0.32, 0.40) and (0.68, 0.40) of
+ * runtime's canonical crop (`src/core/align.ts`, eyes at (0.32, 0.40) and (0.68, 0.40) of
  * `size`), the margin leaves room for the training scripts' crop jitter and blending. Photos
  * (.jpg, .jpeg, .png, .webp) are decoded with sharp at the same analysis width and count as a clip
  * of one frame. index.jsonl has one line per crop (landmarks in crop pixels).
@@ -25,9 +25,9 @@ import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { openSource, pullFrames } from '../src/ingest/index.js';
-import type { Frame } from '../src/ingest/index.js';
-import { alignmentTransform, landmarksInCrop, warpCrop } from '../src/pipeline/align.js';
-import type { SimilarityTransform } from '../src/pipeline/align.js';
+import type { Frame } from '../src/core/frame.js';
+import { alignmentTransform, landmarksInCrop, warpCrop } from '../src/core/align.js';
+import type { SimilarityTransform } from '../src/core/align.js';
 import { FaceStage } from '../src/pipeline/face-stage.js';
 import type { FaceStageResult } from '../src/pipeline/face-stage.js';
 

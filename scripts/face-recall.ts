@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import { parseConfig } from '../src/config.js';
 import { createFaceDetector } from '../src/detectors/face/face-detector.js';
-import type { FaceDetector } from '../src/detectors/face/face-detector.js';
+import type { FaceDetector } from '../src/detectors/contract.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { openSource, pullFrames } from '../src/ingest/index.js';

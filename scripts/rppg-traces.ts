@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { parseConfig } from '../src/config.js';
-import type { FaceDetector } from '../src/detectors/face/face-detector.js';
+import type { FaceDetector } from '../src/detectors/contract.js';
 import { FaceSampler } from '../src/detectors/rppg/face-sampler.js';
 import { REGION_NAMES } from '../src/detectors/rppg/layout.js';
 import type { RegionSample } from '../src/detectors/rppg/regions.js';

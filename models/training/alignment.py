@@ -1,4 +1,4 @@
-"""The crop geometry shared with the runtime (`src/pipeline/align.ts`, alignment "fakescope-eyes-v1").
+"""The crop geometry shared with the runtime (`src/core/align.ts`, alignment "fakescope-eyes-v1").
 
 A crop of side S is the similarity warp of the frame that puts the image-left eye at
 (0.32·S, 0.40·S) and the image-right eye at (0.68·S, 0.40·S). Cached crops are S = 192; models see

@@ -10,7 +10,7 @@ src/detectors/blind/density.ts and both follow the same formulas:
 
 s_ref50 and s_ref99 are the median and 99th percentile of s over in-distribution faces of the
 calibration split (never the training faces, whose features the model has fitted). The detector's
-epistemic figure is then mutual information + ln 2 · distance (src/pipeline/uncertainty.ts).
+epistemic figure is then mutual information + ln 2 · distance (src/core/uncertainty.ts).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Pure metric functions on numpy arrays: AUC, ECE, reliability bins, MC uncertainty, temperature.
 
-Uncertainty follows src/pipeline/uncertainty.ts: with samples p_t = σ(z_t / temperature),
+Uncertainty follows src/core/uncertainty.ts: with samples p_t = σ(z_t / temperature),
 mean p̄ = mean_t p_t, predictive H[p̄], aleatoric E_t H[p_t], epistemic (mutual information)
 H[p̄] − E_t H[p_t]; natural logs.
 """

@@ -60,7 +60,7 @@ def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family
         f"`density.json`: class-conditional Gaussians with a tied covariance on the {manifest['outputs']['features']['dim']}-d "
         f"pooled feature, classes {', '.join(manifest['density']['classes'])}; reference quantiles of −log p on calib: "
         f"p50 {manifest['density']['reference']['p50']:.2f}, p99 {manifest['density']['reference']['p99']:.2f}. "
-        'The runtime adds ln 2 · distance to the MC mutual information (src/pipeline/uncertainty.ts).', '',
+        'The runtime adds ln 2 · distance to the MC mutual information (src/core/uncertainty.ts).', '',
     ]
     if study:
         lines += ['## Leave-one-generator-out (same recipe, frozen trunk)', '',

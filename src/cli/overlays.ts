@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
 import { boxesObserved, renderOverlay } from '../render/overlay.js';
 

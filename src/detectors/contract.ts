@@ -1,6 +1,7 @@
-import type { Frame } from '../ingest/frame.js';
-import type { TrackedFace } from '../pipeline/face.js';
-import type { UncertaintyStats } from '../pipeline/uncertainty.js';
+import type { FaceDetection, TrackedFace } from '../core/face.js';
+import type { Frame } from '../core/frame.js';
+import type { Box } from '../core/geometry.js';
+import type { UncertaintyStats } from '../core/uncertainty.js';
 import type { OnnxSessionFactory } from './onnx/session.js';
 
 /**
@@ -29,7 +30,7 @@ export interface DetectorOutput {
 }
 
 /**
- * A coarse map over the landmark-aligned face crop (`src/pipeline/align.ts`, crop of `cropSize`
+ * A coarse map over the landmark-aligned face crop (`src/core/align.ts`, crop of `cropSize`
  * px): row-major `gridW × gridH` cells, row 0 at the top. Values rounded to 4 decimals.
  */
 export interface UncertaintyMap {
@@ -84,3 +85,16 @@ export interface DetectorContext {
 }
 
 export type DetectorFactory<C> = (config: C, ctx: DetectorContext) => Promise<Detector>;
+
+/**
+ * The face-detection stage's contract: the faces within `area` of a frame (frame pixels; default:
+ * the whole frame), scoring at least `minScore` (default: the model's threshold). The pipeline's
+ * face stage calls it; `face/face-detector.ts` is BlazeFace behind it.
+ */
+export interface FaceDetector {
+  readonly name: string;
+  readonly inputSize: number;
+  warmup(): Promise<void>;
+  detect(frame: Frame, area?: Box, minScore?: number): Promise<FaceDetection[]>;
+  dispose(): Promise<void>;
+}

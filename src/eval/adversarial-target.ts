@@ -5,8 +5,8 @@ import { checkSessionMatches } from '../detectors/blind/manifest.js';
 import { sampleProbabilities } from '../detectors/blind/pooling.js';
 import { meanNoise, sampleNoise } from '../detectors/mc/noise.js';
 import { createPrng } from '../detectors/mc/prng.js';
-import type { UncertaintyStats } from '../pipeline/uncertainty.js';
-import { summarizeSamples } from '../pipeline/uncertainty.js';
+import type { UncertaintyStats } from '../core/uncertainty.js';
+import { summarizeSamples } from '../core/uncertainty.js';
 
 /**
  * A blind model as the attack sees it, through the same manifest and ONNX session the runtime

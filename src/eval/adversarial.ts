@@ -2,7 +2,7 @@ import { NEVER, fromEvent, lastValueFrom, takeUntil, takeWhile } from 'rxjs';
 import type { Config } from '../config.js';
 import { loadBlindModel } from '../detectors/blind/manifest.js';
 import { writeAlignedInput } from '../detectors/blind/preprocess.js';
-import type { FaceDetector } from '../detectors/face/face-detector.js';
+import type { FaceDetector } from '../detectors/contract.js';
 import { deriveSeed } from '../detectors/mc/prng.js';
 import type { OnnxSessionFactory } from '../detectors/onnx/session.js';
 import { FakescopeError, describeError } from '../errors.js';

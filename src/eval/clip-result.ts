@@ -6,8 +6,8 @@ import type { AttributionModel } from '../pipeline/attribution.js';
 import { estimateSource } from '../pipeline/attribution.js';
 import type { VerdictPolicy, VideoScore } from '../pipeline/verdict.js';
 import { decideClip, fuseScores } from '../pipeline/verdict.js';
-import type { UncertaintyStats } from '../pipeline/uncertainty.js';
-import { withDistance } from '../pipeline/uncertainty.js';
+import type { UncertaintyStats } from '../core/uncertainty.js';
+import { withDistance } from '../core/uncertainty.js';
 import type { ClipResult, ClipScore, EvalItem } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { MAX_BINARY_ENTROPY } from '../pipeline/uncertainty.js';
+import { MAX_BINARY_ENTROPY } from '../core/uncertainty.js';
 import type { VideoScore } from '../pipeline/verdict.js';
 import { fuseScores } from '../pipeline/verdict.js';
 import { quantile } from './attribution-train.js';

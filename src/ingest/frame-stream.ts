@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { FakescopeError } from '../errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
 import type { ProcessExit } from './ffmpeg-process.js';
-import type { Frame } from './frame.js';
+import type { Frame } from '../core/frame.js';
 import type { FrameQueue } from './frame-queue.js';
 import { latestWinsQueue, readAheadQueue } from './frame-queue.js';
 import type { StampedFrame } from './frame-stamper.js';

@@ -2,7 +2,6 @@
  * Ingest: inputs in, Frames out. Everything the pipeline needs is here; the other files are the
  * parts (policy checks, probe, ffmpeg process, framing) and are imported directly only by tests.
  */
-export type { Frame } from './frame.js';
 export type { InputGuard, MediaInfo, SourceOptions, SourceStats, VideoSource } from './types.js';
 export type { ProbeOptions } from './probe.js';
 export type { DecodeOnlyOptions } from './decode-only.js';

@@ -1,6 +1,6 @@
 import type { Observable, ObservableInput } from 'rxjs';
 import { EMPTY, Subject, concat, defer, finalize, from, materialize, merge, mergeMap, of, throwError } from 'rxjs';
-import type { Frame } from './frame.js';
+import type { Frame } from '../core/frame.js';
 import type { VideoSource } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import { Observable as Obs, Subject, concat, defer, of } from 'rxjs';
 import { FakescopeError, describeError } from '../errors.js';
-import type { Frame } from './frame.js';
+import type { Frame } from '../core/frame.js';
 import type { VideoSource } from './types.js';
 
 /**

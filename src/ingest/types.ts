@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { Frame } from './frame.js';
+import type { Frame } from '../core/frame.js';
 
 /**
  * What ffprobe says about an input, reduced to what the analyzer needs to size, pace and label

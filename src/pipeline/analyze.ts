@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { finalize } from 'rxjs';
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { VideoSource } from '../ingest/index.js';
 import { pullFrames } from '../ingest/index.js';
 import type { DetectorStage } from './detector-stage.js';

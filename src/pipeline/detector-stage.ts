@@ -1,7 +1,7 @@
 import type { Detector, DetectorOutput } from '../detectors/contract.js';
 import { describeError } from '../errors.js';
-import type { Frame } from '../ingest/frame.js';
-import type { TrackedFace } from './face.js';
+import type { Frame } from '../core/frame.js';
+import type { TrackedFace } from '../core/face.js';
 
 /**
  * Secondary stage: runs every detector on the tracked faces of a frame. Faces smaller than

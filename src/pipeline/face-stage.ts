@@ -1,9 +1,8 @@
-import type { FaceDetector } from '../detectors/face/face-detector.js';
-import type { Region } from '../detectors/face/letterbox.js';
-import type { Frame } from '../ingest/frame.js';
-import type { FaceDetection, TrackedFace } from './face.js';
-import type { Box } from './geometry.js';
-import { iou } from './geometry.js';
+import type { FaceDetector } from '../detectors/contract.js';
+import type { Frame } from '../core/frame.js';
+import type { FaceDetection, TrackedFace } from '../core/face.js';
+import type { Box } from '../core/geometry.js';
+import { iou } from '../core/geometry.js';
 import type { TrackerConfig } from './tracker.js';
 import { FaceTracker } from './tracker.js';
 
@@ -138,7 +137,7 @@ export class FaceStage {
 }
 
 /** Two squares at both ends of a non-square frame's long side (none for near-square frames). */
-export function endTiles(width: number, height: number): Region[] {
+export function endTiles(width: number, height: number): Box[] {
   if (Math.max(width, height) < 1.3 * Math.min(width, height)) return [];
   const s = Math.min(width, height);
   return width > height
@@ -153,7 +152,7 @@ export function endTiles(width: number, height: number): Region[] {
 }
 
 /** A square `factor`× the box's long side, centred on it. */
-export function cropAround(b: Box, factor: number): Region {
+export function cropAround(b: Box, factor: number): Box {
   const side = Math.max(b.w, b.h) * factor;
   return { x: b.x + b.w / 2 - side / 2, y: b.y + b.h / 2 - side / 2, w: side, h: side };
 }

@@ -1,5 +1,5 @@
 import type { DetectorOutput } from '../detectors/contract.js';
-import type { Box, FaceLandmarks } from './geometry.js';
+import type { Box, FaceLandmarks } from '../core/geometry.js';
 import type { Verdict, VerdictWhy } from './verdict.js';
 
 /**

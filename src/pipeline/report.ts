@@ -5,14 +5,14 @@ import { estimateSource } from './attribution.js';
 import type { FaceResult, FrameResult } from './frame-result.js';
 import type { SegmentFeatures } from './segment-features.js';
 import { SegmentAccumulator } from './segment-features.js';
-import type { UncertaintyStats } from './uncertainty.js';
-import { StatsPool } from './uncertainty.js';
+import type { UncertaintyStats } from '../core/uncertainty.js';
+import { StatsPool } from '../core/uncertainty.js';
 import { TrackAlerts } from './alerts/track-alerts.js';
 import type { SpikeAlertEvent, SpikePolicy } from './alerts/types.js';
 import type { UncertainSegment, Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
 import { alertCoverage, decideClip, fusedVerdict, poolScore } from './verdict.js';
-import type { PlainVerdict } from '../report/plain-language.js';
-import { plainVerdict } from '../report/plain-language.js';
+import type { PlainVerdict } from './plain-language.js';
+import { plainVerdict } from './plain-language.js';
 
 /**
  * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
@@ -33,7 +33,7 @@ export interface TrackSummary {
   readonly detectors: Readonly<Record<string, VideoScore>>;
   /** This face's fused score and three-way verdict, under the same policy as the summary. */
   readonly verdict: VerdictResult;
-  /** The verdict in words (src/report/plain-language.ts). */
+  /** The verdict in words (src/pipeline/plain-language.ts). */
   readonly plain: PlainVerdict;
 }
 
@@ -51,7 +51,7 @@ export interface ReportSummary {
   /** Why, as a stable code (see `VerdictWhy`); `reason` says it with the numbers. */
   readonly why: VerdictWhy;
   readonly reason: string;
-  /** The verdict in words: headline, explanation, confidence, next steps (src/report/plain-language.ts). */
+  /** The verdict in words: headline, explanation, confidence, next steps (src/pipeline/plain-language.ts). */
   readonly plain: PlainVerdict;
   readonly pFake: number | null;
   readonly uncertainty: UncertaintyStats | null;

@@ -1,6 +1,6 @@
 import type { DetectorOutput } from '../detectors/contract.js';
 import type { FrameResult } from './frame-result.js';
-import { StatsPool } from './uncertainty.js';
+import { StatsPool } from '../core/uncertainty.js';
 import type { VideoScore } from './verdict.js';
 import { poolScore } from './verdict.js';
 

@@ -1,6 +1,6 @@
-import type { FaceDetection, TrackedFace } from './face.js';
-import type { Box, FaceLandmarks } from './geometry.js';
-import { boxCenter, iou, translateLandmarks } from './geometry.js';
+import type { FaceDetection, TrackedFace } from '../core/face.js';
+import type { Box, FaceLandmarks } from '../core/geometry.js';
+import { boxCenter, iou, translateLandmarks } from '../core/geometry.js';
 
 /**
  * Multi-face tracker: constant-velocity motion model + greedy IoU association.

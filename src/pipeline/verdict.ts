@@ -1,5 +1,5 @@
-import type { StatsPool, UncertaintyStats } from './uncertainty.js';
-import { poolStats } from './uncertainty.js';
+import type { StatsPool, UncertaintyStats } from '../core/uncertainty.js';
+import { poolStats } from '../core/uncertainty.js';
 
 /**
  * Video-level scores and the three-way verdict. Pure functions.

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import type { Frame } from '../ingest/frame.js';
-import type { SimilarityTransform } from '../pipeline/align.js';
-import { alignmentTransform, invertTransform } from '../pipeline/align.js';
+import type { Frame } from '../core/frame.js';
+import type { SimilarityTransform } from '../core/align.js';
+import { alignmentTransform, invertTransform } from '../core/align.js';
 import type { FaceResult, FaceVerdict } from '../pipeline/frame-result.js';
 import { inferno } from './colormap.js';
 

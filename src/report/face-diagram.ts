@@ -1,11 +1,23 @@
-import type { FaceRegion } from './human-report.js';
-import { FACE_REGIONS, REGION_NAMES } from './human-report.js';
-
 /**
  * The small face diagram of the region view: seven regions drawn as simple shapes in a 120×150
  * box, each filled by its score. `FACE_SHAPES` is the one geometry table; the web page draws the
  * same shapes from a generated copy (web/app/report-shapes.gen.js, `npm run gen:web`). Pure.
  */
+
+/** The face regions of the region view, in reading order, and their names in words. */
+export const FACE_REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth'] as const;
+export type FaceRegion = (typeof FACE_REGIONS)[number];
+
+export const REGION_NAMES: Readonly<Record<FaceRegion, string>> = {
+  forehead: 'forehead',
+  leftEye: 'eye (image left)',
+  rightEye: 'eye (image right)',
+  nose: 'nose',
+  leftCheek: 'cheek (image left)',
+  rightCheek: 'cheek (image right)',
+  mouth: 'mouth',
+};
+
 export type Shape =
   | { readonly kind: 'ellipse'; readonly cx: number; readonly cy: number; readonly rx: number; readonly ry: number }
   | { readonly kind: 'path'; readonly d: string };

@@ -1,8 +1,7 @@
 import type { Report } from '../pipeline/report.js';
-import { escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
+import { FACE_REGIONS, REGION_NAMES, escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
 import type { HumanReport } from './human-report.js';
-import { FACE_REGIONS, REGION_NAMES } from './human-report.js';
-import { formatPercent, sourceInWords } from './plain-language.js';
+import { formatPercent, sourceInWords } from '../pipeline/plain-language.js';
 
 /**
  * The printable report of one analysis: a self-contained HTML page (no scripts, no network; images

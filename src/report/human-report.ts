@@ -1,9 +1,10 @@
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import type { Verdict } from '../pipeline/verdict.js';
-import { regionFills, regionsStandOut } from './face-diagram.js';
-import type { PlainVerdict } from './plain-language.js';
-import { sourceInWords } from './plain-language.js';
+import type { FaceRegion } from './face-diagram.js';
+import { FACE_REGIONS, regionFills, regionsStandOut } from './face-diagram.js';
+import type { PlainVerdict } from '../pipeline/plain-language.js';
+import { sourceInWords } from '../pipeline/plain-language.js';
 
 /**
  * What a person needs from a report, as data: the answer in words, the faces it concerns, the
@@ -36,19 +37,6 @@ export interface HumanReport {
   /** Which generator probably made it, in words (`sourceInWords`); null without a source estimate. */
   readonly likelySource: string | null;
 }
-
-export const FACE_REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth'] as const;
-export type FaceRegion = (typeof FACE_REGIONS)[number];
-
-export const REGION_NAMES: Readonly<Record<FaceRegion, string>> = {
-  forehead: 'forehead',
-  leftEye: 'eye (image left)',
-  rightEye: 'eye (image right)',
-  nose: 'nose',
-  leftCheek: 'cheek (image left)',
-  rightCheek: 'cheek (image right)',
-  mouth: 'mouth',
-};
 
 export interface HumanFace {
   readonly trackId: number;

@@ -1,4 +1,4 @@
-import type { Frame } from '../ingest/frame.js';
+import type { Frame } from '../core/frame.js';
 import type { FaceResult, FrameResult } from '../pipeline/frame-result.js';
 import { frameScores } from './human-report.js';
 

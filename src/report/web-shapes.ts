@@ -1,5 +1,4 @@
-import { FACE_SHAPES, HEAD_OUTLINE } from './face-diagram.js';
-import { FACE_REGIONS, REGION_NAMES } from './human-report.js';
+import { FACE_REGIONS, FACE_SHAPES, HEAD_OUTLINE, REGION_NAMES } from './face-diagram.js';
 
 /**
  * Renders `web/app/report-shapes.gen.js`: the face diagram's geometry for the page, which draws

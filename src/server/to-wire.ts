@@ -1,7 +1,7 @@
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { VerdictResult } from '../pipeline/verdict.js';
-import { plainVerdict } from '../report/plain-language.js';
+import { plainVerdict } from '../pipeline/plain-language.js';
 import type { AlertWire, FaceWire, FrameMsg, VerdictWire } from './wire.js';
 import { WIRE_VERSION } from './wire.js';
 

@@ -46,7 +46,7 @@ export const FaceWire = Type.Object({
 export const VerdictWire = Type.Object({
   verdict: VerdictCode,
   why: Type.Optional(WhyCode),
-  /** The verdict in words (src/report/plain-language.ts). */
+  /** The verdict in words (src/pipeline/plain-language.ts). */
   headline: Type.Optional(Type.String()),
   explanation: Type.Optional(Type.String()),
   /** The policy's decision threshold on p(fake) (the page draws it on the timeline). */

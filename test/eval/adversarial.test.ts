@@ -6,7 +6,7 @@ import type { DetectorOutput } from '../../src/detectors/contract.js';
 import { createBlindDetector } from '../../src/detectors/blind/detector.js';
 import { loadBlindModel } from '../../src/detectors/blind/manifest.js';
 import { writeAlignedInput } from '../../src/detectors/blind/preprocess.js';
-import type { FaceDetector } from '../../src/detectors/face/face-detector.js';
+import type { FaceDetector } from '../../src/detectors/contract.js';
 import { createFaceDetector } from '../../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../../src/detectors/face/manifest.js';
 import { deriveSeed } from '../../src/detectors/mc/prng.js';
@@ -14,7 +14,7 @@ import { createOnnxSessionFactory } from '../../src/detectors/onnx/session.js';
 import { runAdversarial } from '../../src/eval/adversarial.js';
 import type { AttackedCrop } from '../../src/eval/adversarial-summary.js';
 import { createAttackTarget } from '../../src/eval/adversarial-target.js';
-import type { Frame } from '../../src/ingest/frame.js';
+import type { Frame } from '../../src/core/frame.js';
 import { makeClip, sharedMedia, tempDir } from '../helpers/media.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

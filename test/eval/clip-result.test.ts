@@ -4,7 +4,7 @@ import { clipResult, reapply, scoreFromFeatures, segmentRows } from '../../src/e
 import type { FrameResult } from '../../src/pipeline/frame-result.js';
 import type { Report } from '../../src/pipeline/report.js';
 import { ReportBuilder } from '../../src/pipeline/report.js';
-import { summarizeSamples } from '../../src/pipeline/uncertainty.js';
+import { summarizeSamples } from '../../src/core/uncertainty.js';
 
 const ok = (samples: number[]): DetectorOutput => {
   const u = summarizeSamples(samples)!;

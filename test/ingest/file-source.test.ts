@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { concatMap, firstValueFrom, lastValueFrom, map, take, timer, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame } from '../../src/ingest/index.js';
+import type { Frame } from '../../src/core/frame.js';
 import { openSource, pullFrames } from '../../src/ingest/index.js';
 import { childPids, makeClip, makeTruncated, makeVfrClip, meanByte, tempDir } from '../helpers/media.js';
 import { serveDir } from '../helpers/http.js';

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import { Observable as Obs, map, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../src/ingest/frame.js';
+import type { Frame } from '../../src/core/frame.js';
 import { pullFrames } from '../../src/ingest/pull-frames.js';
 
 /** A source with `total` frames ready at once (a file with read-ahead) that honours demand. */

@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Frame } from '../../src/ingest/frame.js';
+import type { Frame } from '../../src/core/frame.js';
 import type { SourceGap } from '../../src/ingest/reconnect.js';
 import { backoffMs, withReconnect } from '../../src/ingest/reconnect.js';
 import type { VideoSource } from '../../src/ingest/types.js';

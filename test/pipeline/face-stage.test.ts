@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceDetector } from '../../src/detectors/face/face-detector.js';
-import type { Region } from '../../src/detectors/face/letterbox.js';
-import type { Frame } from '../../src/ingest/frame.js';
-import type { FaceDetection } from '../../src/pipeline/face.js';
+import type { FaceDetector } from '../../src/detectors/contract.js';
+import type { Frame } from '../../src/core/frame.js';
+import type { FaceDetection } from '../../src/core/face.js';
+import type { Box } from '../../src/core/geometry.js';
 import { FaceStage, cropAround, endTiles, mergeDetections } from '../../src/pipeline/face-stage.js';
 import { DEFAULT_TRACKER_CONFIG } from '../../src/pipeline/tracker.js';
 
@@ -25,8 +25,8 @@ const frame = (seq: number, width = 640, height = 360): Frame => ({
 });
 
 /** A fake detector that answers from a script of (region → detections) and records its calls. */
-function scripted(answer: (f: Frame, r: Region | undefined, minScore: number | undefined) => FaceDetection[]) {
-  const calls: { seq: number; region: Region | undefined }[] = [];
+function scripted(answer: (f: Frame, r: Box | undefined, minScore: number | undefined) => FaceDetection[]) {
+  const calls: { seq: number; region: Box | undefined }[] = [];
   const detector: FaceDetector = {
     name: 'scripted',
     inputSize: 256,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DetectorOutput } from '../../src/detectors/contract.js';
 import type { FrameResult } from '../../src/pipeline/frame-result.js';
 import { SegmentAccumulator, windowAccumulators } from '../../src/pipeline/segment-features.js';
-import { summarizeSamples } from '../../src/pipeline/uncertainty.js';
+import { summarizeSamples } from '../../src/core/uncertainty.js';
 
 const ok = (samples: number[], extra: Partial<DetectorOutput> = {}): DetectorOutput => {
   const u = summarizeSamples(samples)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceDetection } from '../../src/pipeline/face.js';
+import type { FaceDetection } from '../../src/core/face.js';
 import { DEFAULT_TRACKER_CONFIG, FaceTracker } from '../../src/pipeline/tracker.js';
 
 /** A detection of a 60×60 face centred at (cx, cy), with landmarks placed inside it. */

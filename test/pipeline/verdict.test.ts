@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poolStats, summarizeSamples, withDistance } from '../../src/pipeline/uncertainty.js';
+import { poolStats, summarizeSamples, withDistance } from '../../src/core/uncertainty.js';
 import type { VerdictPolicy } from '../../src/pipeline/verdict.js';
 import { alertCoverage, clipVerdict, decideVerdict, fuseScores, reconcileWithAlerts, videoScore } from '../../src/pipeline/verdict.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/pipeline/report.js';
 import { ReportBuilder } from '../../src/pipeline/report.js';
-import { summarizeSamples } from '../../src/pipeline/uncertainty.js';
+import { summarizeSamples } from '../../src/core/uncertainty.js';
 import { humanReport } from '../../src/report/human-report.js';
 import { renderHtmlReport } from '../../src/report/html-report.js';
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Detector, DetectorOutput } from '../../src/detectors/contract.js';
 import type { DetectorRegistry } from '../../src/detectors/registry.js';
 import { createRegistry } from '../../src/detectors/registry.js';
-import { summarizeSamples } from '../../src/pipeline/uncertainty.js';
+import { summarizeSamples } from '../../src/core/uncertainty.js';
 
 /**
  * A scripted detector for server and page tests (no model): per face, 8 "MC samples" around a

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { ReportBuilder } from '../../src/pipeline/report.js';
 import type { Report } from '../../src/pipeline/report.js';
-import { summarizeSamples } from '../../src/pipeline/uncertainty.js';
+import { summarizeSamples } from '../../src/core/uncertainty.js';
 import { ReportDoc } from '../../src/server/report-doc.js';
 
 /** The OpenAPI description of the report must accept what ReportBuilder writes (so it cannot drift). */

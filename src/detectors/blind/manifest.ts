@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FakescopeError, describeError } from '../../errors.js';
-import { CANONICAL_EYES } from '../../pipeline/align.js';
+import { CANONICAL_EYES } from '../../core/align.js';
 import type { NoiseSpec } from '../mc/noise.js';
 import type { FeatureDensity } from './density.js';
 import { parseFeatureDensity } from './density.js';

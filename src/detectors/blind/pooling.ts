@@ -1,5 +1,5 @@
-import type { CategoricalUncertainty, UncertaintyStats } from '../../pipeline/uncertainty.js';
-import { sigmoid, summarizeCategorical, summarizeSamples } from '../../pipeline/uncertainty.js';
+import type { CategoricalUncertainty, UncertaintyStats } from '../../core/uncertainty.js';
+import { sigmoid, summarizeCategorical, summarizeSamples } from '../../core/uncertainty.js';
 
 /**
  * Turning raw model outputs of one face into sample blocks, and pooled blocks into statistics.

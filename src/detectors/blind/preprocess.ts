@@ -1,7 +1,7 @@
-import type { Frame } from '../../ingest/frame.js';
-import type { SimilarityTransform } from '../../pipeline/align.js';
-import { alignmentTransform, warpCrop } from '../../pipeline/align.js';
-import type { FaceLandmarks } from '../../pipeline/geometry.js';
+import type { Frame } from '../../core/frame.js';
+import type { SimilarityTransform } from '../../core/align.js';
+import { alignmentTransform, warpCrop } from '../../core/align.js';
+import type { FaceLandmarks } from '../../core/geometry.js';
 
 export interface InputNormalisation {
   readonly size: number;

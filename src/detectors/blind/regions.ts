@@ -1,4 +1,4 @@
-import type { FaceLandmarks, Point } from '../../pipeline/geometry.js';
+import type { FaceLandmarks, Point } from '../../core/geometry.js';
 
 /**
  * Face regions as sets of dense-grid cells, from the landmarks in aligned-crop pixels. A cell

@@ -1,5 +1,5 @@
-import type { Frame } from '../../ingest/frame.js';
-import type { FaceLandmarks } from '../../pipeline/geometry.js';
+import type { Frame } from '../../core/frame.js';
+import type { FaceLandmarks } from '../../core/geometry.js';
 
 /** The part of a detector input the blind model reads: a frame and its faces' landmarks. */
 export interface FaceResultMapInput {

@@ -1,7 +1,7 @@
-import type { FaceDetection } from '../../pipeline/face.js';
-import type { Box, Point } from '../../pipeline/geometry.js';
-import { iou } from '../../pipeline/geometry.js';
-import { sigmoid } from '../../pipeline/uncertainty.js';
+import type { FaceDetection } from '../../core/face.js';
+import type { Box, Point } from '../../core/geometry.js';
+import { iou } from '../../core/geometry.js';
+import { sigmoid } from '../../core/uncertainty.js';
 import type { Letterbox } from './letterbox.js';
 import { toFrame } from './letterbox.js';
 

@@ -1,22 +1,12 @@
 import * as ort from 'onnxruntime-node';
-import type { Frame } from '../../ingest/frame.js';
-import type { FaceDetection } from '../../pipeline/face.js';
+import type { FaceDetector } from '../contract.js';
 import type { OnnxSessionFactory } from '../onnx/session.js';
 import { blazeFaceAnchors } from './anchors.js';
 import { decodeCandidates, toDetection, weightedNms } from './decode.js';
-import type { Region } from './letterbox.js';
 import { fillLetterboxed } from './letterbox.js';
 import type { FaceDetectorManifest } from './manifest.js';
 
-/** The face-detection stage's contract: faces in a region of a frame (default: the whole frame). */
-export interface FaceDetector {
-  readonly name: string;
-  readonly inputSize: number;
-  warmup(): Promise<void>;
-  detect(frame: Frame, region?: Region, minScore?: number): Promise<FaceDetection[]>;
-  dispose(): Promise<void>;
-}
-
+/** BlazeFace behind the face-detection contract (`FaceDetector` in ../contract.ts). */
 export async function createFaceDetector(
   manifest: FaceDetectorManifest,
   sessions: OnnxSessionFactory,
@@ -67,8 +57,8 @@ export async function createFaceDetector(
     async warmup() {
       await run(new Float32Array(size * size * 3));
     },
-    async detect(frame, region, minScore) {
-      const roi = region ?? { x: 0, y: 0, w: frame.width, h: frame.height };
+    async detect(frame, area, minScore) {
+      const roi = area ?? { x: 0, y: 0, w: frame.width, h: frame.height };
       const nhwc = new Float32Array(size * size * 3);
       const lb = fillLetterboxed(frame.data, frame.width, frame.height, roi, size, nhwc);
       const { scores, regs } = await run(nhwc);

@@ -1,32 +1,28 @@
+import type { Box } from '../../core/geometry.js';
+
 /**
- * Letterboxing a frame region into a square network input: scale to fit, centre, pad.
- * `fillLetterboxed` writes NHWC float32 scaled to [-1, 1] (BlazeFace's normalisation), padding −1.
+ * Letterboxing an area of a frame (a box in frame pixels) into a square network input: scale to
+ * fit, centre, pad. `fillLetterboxed` writes NHWC float32 scaled to [-1, 1] (BlazeFace's
+ * normalisation), padding −1.
  */
 export interface Letterbox {
   /** Input pixels per source pixel. */
   readonly scale: number;
   readonly padX: number;
   readonly padY: number;
-  /** Source region (frame pixels) that was letterboxed. */
+  /** Top-left corner (frame pixels) of the area that was letterboxed. */
   readonly srcX: number;
   readonly srcY: number;
 }
 
-export interface Region {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-}
-
-export function letterboxFor(region: Region, size: number): Letterbox {
-  const scale = size / Math.max(region.w, region.h);
+export function letterboxFor(area: Box, size: number): Letterbox {
+  const scale = size / Math.max(area.w, area.h);
   return {
     scale,
-    padX: (size - region.w * scale) / 2,
-    padY: (size - region.h * scale) / 2,
-    srcX: region.x,
-    srcY: region.y,
+    padX: (size - area.w * scale) / 2,
+    padY: (size - area.h * scale) / 2,
+    srcX: area.x,
+    srcY: area.y,
   };
 }
 
@@ -36,7 +32,7 @@ export function toFrame(lb: Letterbox, x: number, y: number): { x: number; y: nu
 }
 
 /**
- * Resamples `region` of a packed RGB frame into `out` (size×size×3, NHWC) with area averaging when
+ * Resamples `area` of a packed RGB frame into `out` (size×size×3, NHWC) with area averaging when
  * shrinking (a box filter over the source pixels each input pixel covers) — nearest-neighbour
  * subsampling aliases small faces away. Pixels outside the frame and the padding read −1.
  */
@@ -44,11 +40,11 @@ export function fillLetterboxed(
   data: Uint8Array,
   width: number,
   height: number,
-  region: Region,
+  area: Box,
   size: number,
   out: Float32Array,
 ): Letterbox {
-  const lb = letterboxFor(region, size);
+  const lb = letterboxFor(area, size);
   out.fill(-1);
   const inv = 1 / lb.scale;
   const x0 = Math.ceil(lb.padX - 1e-6);
@@ -59,8 +55,8 @@ export function fillLetterboxed(
   // Tap positions depend only on the column (x) or the row (y): precompute both, −1 = outside.
   const taps = Math.min(3, Math.max(1, Math.round(inv)));
   const step = inv / taps;
-  const colTaps = tapTable(x0, x1, lb.padX, region.x, inv, step, taps, width, 3);
-  const rowTaps = tapTable(y0, y1, lb.padY, region.y, inv, step, taps, height, width * 3);
+  const colTaps = tapTable(x0, x1, lb.padX, area.x, inv, step, taps, width, 3);
+  const rowTaps = tapTable(y0, y1, lb.padY, area.y, inv, step, taps, height, width * 3);
   const k = 1 / 127.5;
   for (let v = y0; v < y1; v++) {
     const rt = (v - y0) * taps;

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { createPrng, deriveSeed } from '../mc/prng.js';
 import { meanNoise, sampleNoise } from '../mc/noise.js';
-import { type CategoricalUncertainty, type UncertaintyStats, sigmoid, summarizeCategorical, summarizeSamples } from '../../pipeline/uncertainty.js';
+import { type CategoricalUncertainty, type UncertaintyStats, sigmoid, summarizeCategorical, summarizeSamples } from '../../core/uncertainty.js';
 import type { MotionModel } from './model.js';
 
 /** What the classifier sees of one window (analysis.ts) and the seed of its Monte Carlo noise. */

@@ -4,7 +4,7 @@ import { type QuadratureBank, type QuadratureBankOptions, createQuadratureBank }
 
 /**
  * Settings of the motion detector's per-track window. Times in seconds, rates in Hz, lengths in
- * px of the aligned grey crop (CANONICAL_EYES of src/pipeline/align.ts: eyes at 0.32/0.68 of the
+ * px of the aligned grey crop (CANONICAL_EYES of src/core/align.ts: eyes at 0.32/0.68 of the
  * width, 0.4 of the height).
  */
 export interface MotionOptions {

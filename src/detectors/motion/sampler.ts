@@ -1,7 +1,7 @@
-import type { Frame } from '../../ingest/frame.js';
-import type { TrackedFace } from '../../pipeline/face.js';
-import { alignmentTransform, landmarksInCrop, warpCrop } from '../../pipeline/align.js';
-import type { FaceLandmarks } from '../../pipeline/geometry.js';
+import type { Frame } from '../../core/frame.js';
+import type { TrackedFace } from '../../core/face.js';
+import { alignmentTransform, landmarksInCrop, warpCrop } from '../../core/align.js';
+import type { FaceLandmarks } from '../../core/geometry.js';
 import type { MotionContext } from './options.js';
 import { meanAmplitude, phaseDisplacement, quadratureResponses } from './phase.js';
 

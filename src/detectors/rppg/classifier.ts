@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { createPrng, deriveSeed } from '../mc/prng.js';
 import { meanNoise, sampleNoise } from '../mc/noise.js';
-import { type UncertaintyStats, sigmoid, summarizeSamples } from '../../pipeline/uncertainty.js';
+import { type UncertaintyStats, sigmoid, summarizeSamples } from '../../core/uncertainty.js';
 import type { ClassifierInput } from './classifier-input.js';
 import type { RppgModel } from './model.js';
 

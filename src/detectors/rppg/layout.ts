@@ -1,6 +1,6 @@
 /**
  * Where on the face rPPG samples colour. Everything is in the unit aligned-crop frame of
- * `src/pipeline/align.ts` (eyes at (0.32, 0.4) and (0.68, 0.4), so one unit ≈ 2.8 interocular
+ * `src/core/align.ts` (eyes at (0.32, 0.4) and (0.68, 0.4), so one unit ≈ 2.8 interocular
  * distances), which makes cells follow the face through translation, roll and scale.
  *
  * With those canonical eyes a typical face spans about x ∈ [0.14, 0.86] (temple to temple) and

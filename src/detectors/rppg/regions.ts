@@ -1,15 +1,17 @@
-import type { Frame } from '../../ingest/frame.js';
-import { alignmentTransform } from '../../pipeline/align.js';
-import type { FaceLandmarks } from '../../pipeline/geometry.js';
+import type { Frame } from '../../core/frame.js';
+import { alignmentTransform } from '../../core/align.js';
+import { locate, mixWeighted, newTaps } from '../../core/bilinear.js';
+import type { FaceLandmarks } from '../../core/geometry.js';
 import { type CompiledRegionLayout, REGION_NAMES } from './layout.js';
 import { isSkin } from './skin.js';
 
 /**
  * Mean skin colour per face cell and named region in one frame. Runs on every frame of every
  * tracked face, so instead of warping an aligned crop it maps a fixed lattice of points
- * (layout.ts) through the landmark alignment into the frame and reads them bilinearly: ~1,400
- * reads per face whatever its size. Bilinear rather than nearest so that sub-pixel head motion
- * changes the reading smoothly instead of jumping between pixels.
+ * (layout.ts) through the landmark alignment into the frame and reads them bilinearly
+ * (core/bilinear.ts, unrounded weighted sums): ~1,400 reads per face whatever its size. Bilinear
+ * rather than nearest so that sub-pixel head motion changes the reading smoothly instead of
+ * jumping between pixels.
  */
 
 export interface RegionSample {
@@ -37,6 +39,7 @@ export function sampleRegions(frame: Frame, landmarks: FaceLandmarks, layout: Co
   const maxX = width - 1;
   const maxY = height - 1;
   const rgb = [0, 0, 0];
+  const taps = newTaps();
 
   // Reads point i into `rgb`; false when it is outside the frame or not skin.
   const read = (i: number): boolean => {
@@ -46,27 +49,8 @@ export function sampleRegions(frame: Frame, landmarks: FaceLandmarks, layout: Co
     const x = t.a * pu - t.b * pv + t.tx - 0.5;
     const y = t.b * pu + t.a * pv + t.ty - 0.5;
     if (!(x >= 0 && y >= 0 && x <= maxX && y <= maxY)) return false;
-    const x0 = Math.floor(x);
-    const y0 = Math.floor(y);
-    const x1 = x0 < maxX ? x0 + 1 : x0;
-    const y1 = y0 < maxY ? y0 + 1 : y0;
-    const fx = x - x0;
-    const fy = y - y0;
-    const w00 = (1 - fx) * (1 - fy);
-    const w01 = fx * (1 - fy);
-    const w10 = (1 - fx) * fy;
-    const w11 = fx * fy;
-    const i00 = (y0 * width + x0) * 3;
-    const i01 = (y0 * width + x1) * 3;
-    const i10 = (y1 * width + x0) * 3;
-    const i11 = (y1 * width + x1) * 3;
-    for (let c = 0; c < 3; c++) {
-      rgb[c] =
-        (data[i00 + c] as number) * w00 +
-        (data[i01 + c] as number) * w01 +
-        (data[i10 + c] as number) * w10 +
-        (data[i11 + c] as number) * w11;
-    }
+    locate(x, y, width, height, taps);
+    mixWeighted(data, taps, rgb);
     return isSkin(rgb[0] as number, rgb[1] as number, rgb[2] as number);
   };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureDensity } from '../../../src/detectors/blind/density.js';
 import { distanceFromScore, featureDistance, negativeLogDensity, parseFeatureDensity, squaredDistances } from '../../../src/detectors/blind/density.js';
-import { poolStats, StatsPool, summarizeSamples, withDistance } from '../../../src/pipeline/uncertainty.js';
+import { poolStats, StatsPool, summarizeSamples, withDistance } from '../../../src/core/uncertainty.js';
 
 /** Two classes in 2-D at (0, 0) and (4, 0), shared covariance diag(1, 0.25) → precision diag(1, 4). */
 function toy(reference = { p50: 2, p99: 6 }): FeatureDensity {

@@ -8,9 +8,9 @@ import { loadBlindModel } from '../../../src/detectors/blind/manifest.js';
 import { sampleNoise } from '../../../src/detectors/mc/noise.js';
 import { createPrng, deriveSeed } from '../../../src/detectors/mc/prng.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
-import type { Frame } from '../../../src/ingest/frame.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
-import { sigmoid, summarizeSamples } from '../../../src/pipeline/uncertainty.js';
+import type { Frame } from '../../../src/core/frame.js';
+import type { TrackedFace } from '../../../src/core/face.js';
+import { sigmoid, summarizeSamples } from '../../../src/core/uncertainty.js';
 
 /**
  * The blind detector runtime on a closed-form model (test/fixtures/make_tiny_blind.py): its

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { blindRegistration } from '../../../src/detectors/blind/index.js';
 import { loadBlindModel } from '../../../src/detectors/blind/manifest.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
+import type { TrackedFace } from '../../../src/core/face.js';
 
 /**
  * Every blind model shipped in models/: the runtime feeds it exactly as torch did (parity.json),

@@ -22,7 +22,7 @@ import { createPrng, deriveSeed } from '../../../src/detectors/mc/prng.js';
 import { sampleNoise } from '../../../src/detectors/mc/noise.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
 import { builtinRegistry } from '../../../src/detectors/builtin.js';
-import { sigmoid } from '../../../src/pipeline/uncertainty.js';
+import { sigmoid } from '../../../src/core/uncertainty.js';
 import { type MovingSpec, faceOf, landmarksAt, movingFrame } from './synth.js';
 
 const TINY = fileURLToPath(new URL('../../fixtures/tiny-motion/', import.meta.url));

@@ -1,7 +1,7 @@
-import type { Frame } from '../../../src/ingest/frame.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
-import { CANONICAL_EYES } from '../../../src/pipeline/align.js';
+import type { Frame } from '../../../src/core/frame.js';
+import type { TrackedFace } from '../../../src/core/face.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
+import { CANONICAL_EYES } from '../../../src/core/align.js';
 
 /**
  * Synthetic frames for the motion detector: a smooth texture (sum of a few oriented gratings)

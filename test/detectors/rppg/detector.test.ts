@@ -13,10 +13,10 @@ import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js
 import { type RppgDetector, createRppgDetector } from '../../../src/detectors/rppg/detector.js';
 import { RppgConfigSchema } from '../../../src/detectors/rppg/index.js';
 import { parseWith } from '../../../src/config.js';
-import type { Frame } from '../../../src/ingest/frame.js';
-import type { TrackedFace } from '../../../src/pipeline/face.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
-import type { UncertaintyStats } from '../../../src/pipeline/uncertainty.js';
+import type { Frame } from '../../../src/core/frame.js';
+import type { TrackedFace } from '../../../src/core/face.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
+import type { UncertaintyStats } from '../../../src/core/uncertainty.js';
 import { decideVerdict, videoScore } from '../../../src/pipeline/verdict.js';
 import { type VideoSpec, syntheticFaceVideo, syntheticLandmarks } from './synth.js';
 import { x264Available, x264RoundTrip } from './ffmpeg.js';

@@ -4,7 +4,7 @@
  * never give a confident answer.
  */
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../../src/ingest/frame.js';
+import type { Frame } from '../../../src/core/frame.js';
 import type { WindowFeatures } from '../../../src/detectors/rppg/features.js';
 import { compileRegionLayout } from '../../../src/detectors/rppg/layout.js';
 import { sampleRegions } from '../../../src/detectors/rppg/regions.js';

@@ -12,7 +12,7 @@ import type { WindowFeatures } from '../../../src/detectors/rppg/features.js';
 import { compileRegionLayout } from '../../../src/detectors/rppg/layout.js';
 import { sampleRegions } from '../../../src/detectors/rppg/regions.js';
 import { PulseWindow } from '../../../src/detectors/rppg/window.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
 import { decodeVideo, x264Available } from './ffmpeg.js';
 
 const CLIP = fileURLToPath(new URL('../../../../shared/media/real_mit-evm_face.mp4', import.meta.url));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../../src/ingest/frame.js';
-import { alignmentTransform, applyTransform, invertTransform } from '../../../src/pipeline/align.js';
-import type { FaceLandmarks, Point } from '../../../src/pipeline/geometry.js';
+import type { Frame } from '../../../src/core/frame.js';
+import { alignmentTransform, applyTransform, invertTransform } from '../../../src/core/align.js';
+import type { FaceLandmarks, Point } from '../../../src/core/geometry.js';
 import { REGION_NAMES, compileRegionLayout } from '../../../src/detectors/rppg/layout.js';
 import { sampleRegions } from '../../../src/detectors/rppg/regions.js';
 import { faceLandmarks } from './synth.js';

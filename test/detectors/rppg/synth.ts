@@ -2,8 +2,8 @@
  * Deterministic synthetic data for the rPPG tests: seeded noise, RGB traces with a known pulse,
  * region-sample streams, and in-memory face videos with known landmarks.
  */
-import type { Frame } from '../../../src/ingest/frame.js';
-import type { FaceLandmarks } from '../../../src/pipeline/geometry.js';
+import type { Frame } from '../../../src/core/frame.js';
+import type { FaceLandmarks } from '../../../src/core/geometry.js';
 import { REGION_NAMES } from '../../../src/detectors/rppg/layout.js';
 import type { RegionSample } from '../../../src/detectors/rppg/regions.js';
 import type { RgbTrace } from '../../../src/detectors/rppg/signal/pulse.js';

@@ -1,5 +1,5 @@
-import type { SourceEstimate } from '../pipeline/attribution.js';
-import type { Verdict, VerdictWhy } from '../pipeline/verdict.js';
+import type { SourceEstimate } from './attribution.js';
+import type { Verdict, VerdictWhy } from './verdict.js';
 
 /**
  * The verdict in words a journalist can act on, built from the stable codes of the verdict

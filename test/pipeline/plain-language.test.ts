@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VerdictWhy } from '../../src/pipeline/verdict.js';
-import { confidenceLevel, formatPercent, plainVerdict, sourceInWords } from '../../src/report/plain-language.js';
+import { confidenceLevel, formatPercent, plainVerdict, sourceInWords } from '../../src/pipeline/plain-language.js';
 
 const base = { evidenceFrames: 120, decisionThreshold: 0.5 };
 

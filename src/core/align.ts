@@ -1,3 +1,4 @@
+import { locate, mixRowsRounded, newTaps } from './bilinear.js';
 import type { FaceLandmarks, Point } from './geometry.js';
 
 /**
@@ -51,8 +52,8 @@ export function invertTransform(t: SimilarityTransform): SimilarityTransform {
 }
 
 /**
- * Samples a `size`×`size` RGB crop from a packed RGB frame through `t` (crop → frame), bilinear,
- * edge pixels repeated outside the frame. Returns packed RGB24.
+ * Samples a `size`×`size` RGB crop from a packed RGB frame through `t` (crop → frame), bilinear
+ * (bilinear.ts, rounded to bytes), edge pixels repeated outside the frame. Returns packed RGB24.
  */
 export function warpCrop(
   data: Uint8Array,
@@ -64,6 +65,7 @@ export function warpCrop(
 ): Uint8Array {
   const maxX = width - 1;
   const maxY = height - 1;
+  const taps = newTaps();
   for (let v = 0; v < size; v++) {
     // Pixel centres: crop pixel (u, v) covers [u, u+1); sample at u + 0.5 and map back to index space.
     const cv = v + 0.5;
@@ -74,21 +76,9 @@ export function warpCrop(
       let y = t.b * cu + t.a * cv + t.ty - 0.5;
       x = x < 0 ? 0 : x > maxX ? maxX : x;
       y = y < 0 ? 0 : y > maxY ? maxY : y;
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const x1 = x0 < maxX ? x0 + 1 : x0;
-      const y1 = y0 < maxY ? y0 + 1 : y0;
-      const fx = x - x0;
-      const fy = y - y0;
-      const i00 = (y0 * width + x0) * 3;
-      const i01 = (y0 * width + x1) * 3;
-      const i10 = (y1 * width + x0) * 3;
-      const i11 = (y1 * width + x1) * 3;
-      for (let c = 0; c < 3; c++) {
-        const top = (data[i00 + c] as number) * (1 - fx) + (data[i01 + c] as number) * fx;
-        const bot = (data[i10 + c] as number) * (1 - fx) + (data[i11 + c] as number) * fx;
-        out[o++] = Math.round(top * (1 - fy) + bot * fy);
-      }
+      locate(x, y, width, height, taps);
+      mixRowsRounded(data, taps, out, o);
+      o += 3;
     }
   }
   return out;

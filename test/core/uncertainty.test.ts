@@ -7,7 +7,7 @@ import {
   poolStats,
   summarizeCategorical,
   summarizeSamples,
-} from '../../src/pipeline/uncertainty.js';
+} from '../../src/core/uncertainty.js';
 
 const LN2 = Math.LN2;
 
