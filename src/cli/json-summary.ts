@@ -1,5 +1,6 @@
 import type { Report } from '../pipeline/report.js';
 import type { Verdict, VerdictWhy } from '../pipeline/verdict.js';
+import { effectiveWeights } from '../pipeline/verdict.js';
 
 /**
  * `fakescope analyze --json`: one JSON object on stdout for scripts, the same answer as the
@@ -71,7 +72,7 @@ export function jsonSummary(r: Report, reportPath: string | null): JsonSummary {
       headline: t.plain.headline,
     })),
     detectors: Object.fromEntries(
-      Object.entries(r.detectors).map(([name, d]) => [name, { applicable: d.applicable !== false, pFake: d.pFake, evidenceFrames: d.evidenceFrames, weight: s.policy.weights?.[name] ?? 1 }]),
+      Object.entries(r.detectors).map(([name, d]) => [name, { applicable: d.applicable !== false, pFake: d.pFake, evidenceFrames: d.evidenceFrames, weight: effectiveWeights(s.policy.weights, Object.keys(r.detectors))[name] as number }]),
     ),
     report: reportPath,
   };

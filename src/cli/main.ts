@@ -6,6 +6,7 @@ import { parseConfig, readConfigFile } from '../config.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import type { Report } from '../pipeline/report.js';
+import { effectiveWeights } from '../pipeline/verdict.js';
 import { VERSION } from '../version.js';
 import type { AnalyzeArgs } from './args.js';
 import { USAGE, parseCliArgs } from './args.js';
@@ -71,7 +72,7 @@ async function analyze(args: AnalyzeArgs): Promise<number> {
     progress.begin(analysis.source.live ? null : total);
     if (args.ndjson) ndjson = new NdjsonWriter(args.ndjson);
     const overlays = args.overlays ? new OverlayWriter(args.overlays, args.overlayEvery) : null;
-    const thumbnails = args.html ? new ThumbnailKeeper(analysis.policy.weights ?? {}) : null;
+    const thumbnails = args.html ? new ThumbnailKeeper(effectiveWeights(analysis.policy.weights, analysis.detectorNames)) : null;
     subscription = analysis.results.subscribe({
       next: ({ frame, result }) => {
         ndjson?.write(result);

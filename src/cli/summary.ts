@@ -1,6 +1,7 @@
 import type { Report, TrackSummary } from '../pipeline/report.js';
 import type { UncertaintyStats } from '../core/uncertainty.js';
 import type { Verdict } from '../pipeline/verdict.js';
+import { unweightedDetectors } from '../pipeline/verdict.js';
 import type { PlainVerdict } from '../pipeline/plain-language.js';
 import { formatPercent, sourceInWords } from '../pipeline/plain-language.js';
 import type { Paint } from './colour.js';
@@ -44,7 +45,9 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
     }
     const score = d.uncertainty ? formatScore(d.uncertainty) : 'no answer';
     const w = s.policy.weights?.[name];
-    lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient${w !== undefined ? `; fusion weight ${w.toFixed(2)}` : ''})`);
+    const unweighted = unweightedDetectors(s.policy.weights, Object.keys(r.detectors)).includes(name);
+    const weight = w !== undefined ? `; fusion weight ${w.toFixed(2)}` : unweighted ? '; not in the fitted verdict policy: not counted' : '';
+    lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient${weight})`);
   }
   const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';
   lines.push(`  verdict: ${paint(s.verdict, s.verdict.toUpperCase())} — ${p}; ${s.reason}`);

@@ -86,9 +86,27 @@ export function fuseScores(scores: readonly VideoScore[], weights?: readonly num
   };
 }
 
-/** Fuse named detector scores with the policy's weights (missing names weigh 1) and decide. */
+/**
+ * The fusion weight of each named detector under a policy's fitted weights. A detector the policy
+ * was not fitted with counts 0 when some of the others were fitted: its reliability on this policy's
+ * terms is unknown, and counting it fully would let an unvetted detector move, or split, the
+ * verdict. When none of them is in the fitted weights (or there are none), every detector counts 1.
+ */
+export function effectiveWeights(weights: Readonly<Record<string, number>> | undefined, names: readonly string[]): Record<string, number> {
+  const fitted = weights !== undefined && names.some((n) => weights[n] !== undefined);
+  return Object.fromEntries(names.map((n) => [n, fitted ? (weights[n] ?? 0) : 1]));
+}
+
+/** The named detectors that the policy's fitted weights leave out, and so do not count (`effectiveWeights`). */
+export function unweightedDetectors(weights: Readonly<Record<string, number>> | undefined, names: readonly string[]): string[] {
+  if (!weights || !names.some((n) => weights[n] !== undefined)) return [];
+  return names.filter((n) => weights[n] === undefined);
+}
+
+/** Fuse named detector scores with the policy's weights (`effectiveWeights`) and decide. */
 export function fusedVerdict(names: readonly string[], scores: readonly VideoScore[], policy: VerdictPolicy): VerdictResult {
-  return decideVerdict(fuseScores(scores, names.map((n) => policy.weights?.[n] ?? 1)), policy);
+  const w = effectiveWeights(policy.weights, names);
+  return decideVerdict(fuseScores(scores, names.map((n) => w[n] as number)), policy);
 }
 
 /** (Weighted) population standard deviation; 0 for fewer than two values. */

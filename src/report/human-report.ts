@@ -1,6 +1,7 @@
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { Report } from '../pipeline/report.js';
 import type { Verdict } from '../pipeline/verdict.js';
+import { effectiveWeights } from '../pipeline/verdict.js';
 import type { FaceRegion } from './face-diagram.js';
 import { FACE_REGIONS, regionFills, regionsStandOut } from './face-diagram.js';
 import type { PlainVerdict } from '../pipeline/plain-language.js';
@@ -67,7 +68,7 @@ export interface DetectorVote {
 
 export function humanReport(r: Report): HumanReport {
   const s = r.summary;
-  const weights = s.policy.weights ?? {};
+  const weights = effectiveWeights(s.policy.weights, Object.keys(r.detectors));
   const threshold = s.policy.decisionThreshold;
   return {
     source: r.input.source,

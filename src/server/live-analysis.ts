@@ -9,6 +9,7 @@ import type { AnalyzedFrame } from '../pipeline/analyze.js';
 import type { FrameResult } from '../pipeline/frame-result.js';
 import type { SourceGap } from '../ingest/reconnect.js';
 import type { Report } from '../pipeline/report.js';
+import { effectiveWeights } from '../pipeline/verdict.js';
 import { boxesObserved, renderOverlay } from '../render/overlay.js';
 import { ThumbnailKeeper } from '../report/thumbnail-keeper.js';
 import { renderThumbnails } from '../report/thumbnails.js';
@@ -95,7 +96,7 @@ export class LiveAnalysis {
   ) {
     this.replay = new ReplayBuffer(deps.config.server.feed.replayMessages);
     this.now = deps.now ?? (() => performance.now());
-    this.thumbnails = new ThumbnailKeeper(analysis.policy.weights ?? {});
+    this.thumbnails = new ThumbnailKeeper(effectiveWeights(analysis.policy.weights, analysis.detectorNames));
     this.checkpointAt = this.now();
     this.done = new Promise((r) => {
       this.resolveDone = r;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolStats, summarizeSamples, withDistance } from '../../src/core/uncertainty.js';
 import type { VerdictPolicy } from '../../src/pipeline/verdict.js';
-import { alertCoverage, clipVerdict, decideVerdict, fuseScores, reconcileWithAlerts, videoScore } from '../../src/pipeline/verdict.js';
+import { alertCoverage, clipVerdict, decideVerdict, effectiveWeights, fusedVerdict, fuseScores, reconcileWithAlerts, unweightedDetectors, videoScore } from '../../src/pipeline/verdict.js';
 
 const policy: VerdictPolicy = { decisionThreshold: 0.5, margin: 0.15, maxEpistemic: 0.1, maxDisagreement: 0.2, minEvidenceFrames: 3 };
 const frames = (samples: number[][]) => samples.map((s) => summarizeSamples(s)!);
@@ -65,6 +65,30 @@ describe('fuseScores', () => {
     expect(v.verdict).toBe('uncertain');
     expect(v.reason).toMatch(/disagree/);
     expect(decideVerdict(fused, { ...policy, maxEpistemic: 1, maxDisagreement: 0.5, margin: 0 }).verdict).toBe('fake');
+  });
+});
+
+describe('fusion weights from a fitted policy', () => {
+  it('counts a detector the policy was not fitted with as 0, and every detector as 1 when none was fitted', () => {
+    expect(effectiveWeights({ blind: 0.7, rppg: 0 }, ['blind', 'rppg', 'motion'])).toEqual({ blind: 0.7, rppg: 0, motion: 0 });
+    expect(effectiveWeights(undefined, ['blind', 'motion'])).toEqual({ blind: 1, motion: 1 });
+    expect(effectiveWeights({}, ['blind'])).toEqual({ blind: 1 });
+    // a policy fitted for other detectors altogether says nothing about these: equal weights
+    expect(effectiveWeights({ other: 1 }, ['blind', 'motion'])).toEqual({ blind: 1, motion: 1 });
+    expect(unweightedDetectors({ other: 1 }, ['blind'])).toEqual([]);
+    expect(unweightedDetectors({ blind: 1, rppg: 0 }, ['blind', 'rppg', 'motion'])).toEqual(['motion']);
+    expect(unweightedDetectors({}, ['blind', 'motion'])).toEqual([]);
+  });
+  it('an unfitted detector neither moves the verdict nor makes the detectors disagree', () => {
+    const blind = videoScore(frames([[0.9], [0.9], [0.9], [0.9]]));
+    const motion = videoScore(frames([[0.1], [0.1], [0.1], [0.1]]));
+    const fitted: VerdictPolicy = { ...policy, maxDisagreement: 0, maxEpistemic: 1, margin: 0, weights: { blind: 1 } };
+    const v = fusedVerdict(['blind', 'motion'], [blind, motion], fitted);
+    expect(v.verdict).toBe('fake');
+    expect(v.pFake).toBeCloseTo(0.9, 10);
+    expect(v.disagreement).toBe(0);
+    // counted at weight 1 (the old behaviour), the same scores split the verdict
+    expect(fusedVerdict(['blind', 'motion'], [blind, motion], { ...fitted, weights: { blind: 1, motion: 1 } }).verdict).toBe('uncertain');
   });
 });
 
