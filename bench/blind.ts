@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       return session.run(f);
     });
     const t32 = await median(() => session.run(feeds(32, false)));
-    const detector = await blindRegistration.create({ type: 'blind', model: name, name, samplesPerFrame: 4, window: 8, dense: true } as never, { sessions, seed: 1, modelsDir: MODELS });
+    const detector = await blindRegistration.create({ type: 'blind', model: name, name, samplesPerFrame: 4, window: 8, dense: true }, { sessions, seed: 1, modelsDir: MODELS });
     let seq = 0;
     const temporal = await median(() => detector.infer({ frame: { ...frame, seq: seq++ }, faces: [face] }));
     rows.push(

@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { DetectorEntryConfig } from '../config.js';
 import { parseWith } from '../config.js';
 import { FakescopeError } from '../errors.js';
@@ -6,15 +6,33 @@ import type { Detector, DetectorContext } from './contract.js';
 
 /**
  * The one detector registry: config `type` → the detector's own config schema and factory.
- * Each detector folder exports one `DetectorRegistration`; `builtinRegistry` lists them.
+ * Each detector folder exports one registration made with `defineDetector`; `builtinRegistry`
+ * lists them.
  */
+
+/** A detector's config as its factory gets it: the validated entry, defaults filled, name resolved. */
+export type CreateConfig<S extends TSchema> = Static<S> & { readonly name: string };
+
 export interface DetectorRegistration<S extends TSchema = TSchema> {
   readonly type: string;
   readonly description: string;
   readonly schema: S;
-  readonly create: (config: never, ctx: DetectorContext) => Promise<Detector>;
+  /**
+   * Creates the detector. Written as a method: the registry holds registrations of different
+   * schemas as `DetectorRegistration<TSchema>`, and only ever calls `create` with what
+   * `parseWith(schema, …)` returned for the registration's own schema.
+   */
+  create(config: CreateConfig<S>, ctx: DetectorContext): Promise<Detector>;
   /** Name in results when the entry gives none (default: the type). */
-  readonly defaultName?: (config: never) => string;
+  defaultName?(config: Static<S>): string;
+}
+
+/**
+ * A detector's registration, its config type derived from its schema: `create` and `defaultName`
+ * receive `Static<typeof schema>`, so no hand-written config type can drift from the schema.
+ */
+export function defineDetector<S extends TSchema>(registration: DetectorRegistration<S>): DetectorRegistration<S> {
+  return registration;
 }
 
 export type DetectorRegistry = ReadonlyMap<string, DetectorRegistration>;
@@ -28,6 +46,18 @@ export function createRegistry(entries: readonly DetectorRegistration[]): Detect
   return map;
 }
 
+function registrationOf(registry: DetectorRegistry, entry: DetectorEntryConfig): DetectorRegistration {
+  const reg = registry.get(entry.type);
+  if (reg) return reg;
+  const known = [...registry.keys()].join(', ') || 'none';
+  throw new FakescopeError('E_CONFIG', `unknown detector type "${entry.type}" (known: ${known})`);
+}
+
+/** The entry's name in results: its own, else the registration's default, else the type. */
+function nameOf<S extends TSchema>(reg: DetectorRegistration<S>, entry: DetectorEntryConfig, config: Static<S>): string {
+  return entry.name ?? reg.defaultName?.(config) ?? entry.type;
+}
+
 /**
  * Validates each entry against its detector's schema, creates and warms up the detectors.
  * On any failure the detectors created so far are disposed before the error propagates.
@@ -39,18 +69,16 @@ export async function createDetectors(
 ): Promise<Detector[]> {
   const names = new Set<string>();
   const created: Detector[] = [];
+  const create = async <S extends TSchema>(reg: DetectorRegistration<S>, entry: DetectorEntryConfig): Promise<Detector> => {
+    const config = parseWith(reg.schema, entry, `detector "${entry.name ?? entry.type}"`);
+    const name = nameOf(reg, entry, config);
+    if (names.has(name)) throw new FakescopeError('E_CONFIG', `two detectors are named "${name}"; give one a "name"`);
+    names.add(name);
+    return reg.create(Object.assign({}, config, { name }), ctx);
+  };
   try {
     for (const entry of entries) {
-      const reg = registry.get(entry.type);
-      if (!reg) {
-        const known = [...registry.keys()].join(', ') || 'none';
-        throw new FakescopeError('E_CONFIG', `unknown detector type "${entry.type}" (known: ${known})`);
-      }
-      const config = parseWith(reg.schema, entry, `detector "${entry.name ?? entry.type}"`);
-      const name = entry.name ?? reg.defaultName?.(config as never) ?? entry.type;
-      if (names.has(name)) throw new FakescopeError('E_CONFIG', `two detectors are named "${name}"; give one a "name"`);
-      names.add(name);
-      const detector = await reg.create({ ...(config as object), name } as never, ctx);
+      const detector = await create(registrationOf(registry, entry), entry);
       created.push(detector);
       await detector.warmup();
     }
@@ -63,10 +91,11 @@ export async function createDetectors(
 
 /** The name each entry's detector will have in results (for selecting detectors by name). */
 export function detectorNames(registry: DetectorRegistry, entries: readonly DetectorEntryConfig[]): string[] {
+  const named = <S extends TSchema>(reg: DetectorRegistration<S>, entry: DetectorEntryConfig): string =>
+    nameOf(reg, entry, parseWith(reg.schema, entry, `detector "${entry.type}"`));
   return entries.map((entry) => {
     const reg = registry.get(entry.type);
     if (!reg || entry.name) return entry.name ?? entry.type;
-    const config = parseWith(reg.schema, entry, `detector "${entry.type}"`);
-    return reg.defaultName?.(config as never) ?? entry.type;
+    return named(reg, entry);
   });
 }

@@ -2,20 +2,20 @@ import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import type { Detector, DetectorContext } from '../../src/detectors/contract.js';
 import type { DetectorRegistration } from '../../src/detectors/registry.js';
-import { createDetectors, createRegistry } from '../../src/detectors/registry.js';
+import { createDetectors, createRegistry, defineDetector } from '../../src/detectors/registry.js';
 import type { OnnxSessionFactory } from '../../src/detectors/onnx/session.js';
 
 const ctx: DetectorContext = { sessions: {} as OnnxSessionFactory, seed: 1, modelsDir: '/nonexistent' };
 
 function fakeRegistration(log: string[], failWarmup = false): DetectorRegistration {
-  return {
+  return defineDetector({
     type: 'constant',
     description: 'answers a fixed probability',
     schema: Type.Object(
       { type: Type.Literal('constant'), name: Type.Optional(Type.String()), p: Type.Number({ minimum: 0, maximum: 1, default: 0.5 }) },
       { additionalProperties: false },
     ),
-    create: (async (config: { name?: string; p: number }) => {
+    create: async (config) => {
       const name = config.name ?? 'constant';
       log.push(`create ${name} p=${config.p}`);
       const d: Detector = {
@@ -32,8 +32,8 @@ function fakeRegistration(log: string[], failWarmup = false): DetectorRegistrati
         },
       };
       return d;
-    }) as DetectorRegistration['create'],
-  };
+    },
+  });
 }
 
 describe('detector registry', () => {

@@ -1,6 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import type { DetectorContext } from '../contract.js';
-import type { DetectorRegistration } from '../registry.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { defineDetector } from '../registry.js';
 import { createBlindDetector } from './detector.js';
 import { loadBlindModel } from './manifest.js';
 
@@ -19,22 +18,23 @@ const BlindConfig = Type.Object(
   { additionalProperties: false },
 );
 
-type BlindConfig = { type: 'blind'; name?: string; model: string; samplesPerFrame: number; window: number; dense: boolean };
+/** The config of a `blind` entry, as the schema above validates it. */
+export type BlindConfig = Static<typeof BlindConfig>;
 
 /** Registry entry for the blind CNN detectors (MC dropout or Bayesian heads). */
-export const blindRegistration: DetectorRegistration<typeof BlindConfig> = {
+export const blindRegistration = defineDetector({
   type: 'blind',
   description: 'Blind CNN (ResNet18 / Xception / EfficientNet / MobileNet families) with Monte Carlo sampled heads',
   schema: BlindConfig,
-  defaultName: ((config: BlindConfig) => config.model.replace(/\/manifest\.json$/, '').split('/').pop() as string) as DetectorRegistration['defaultName'],
-  create: (async (config: BlindConfig, ctx: DetectorContext) => {
+  defaultName: (config) => config.model.replace(/\/manifest\.json$/, '').split('/').pop() as string,
+  create: async (config, ctx) => {
     const model = loadBlindModel(config.model, ctx.modelsDir);
     const session = await ctx.sessions.create(model.file);
     return createBlindDetector(model, session, ctx, {
-      name: config.name ?? model.name,
+      name: config.name,
       samplesPerFrame: config.samplesPerFrame,
       window: config.window,
       dense: config.dense,
     });
-  }) as DetectorRegistration['create'],
-};
+  },
+});

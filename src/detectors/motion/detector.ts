@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Attribution, Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
+import type { MotionConfig } from './config.js';
 import { deriveSeed } from '../mc/prng.js';
 import type { MotionAnalysis } from './analysis.js';
 import { type MotionRequest, scoreMotionWindows } from './classifier.js';
@@ -7,14 +8,6 @@ import { type MotionModel, loadMotionModel } from './model.js';
 import { type MotionContext, createMotionContext } from './options.js';
 import { MotionSampler } from './sampler.js';
 import { MotionWindow, type MotionWindowResult } from './window.js';
-
-/** The detector's settings (config entry of type `motion`, schema in ./index.ts). */
-export interface MotionDetectorConfig {
-  readonly name?: string;
-  readonly model: string;
-  readonly samples: number;
-  readonly hopSec: number;
-}
 
 interface TrackState {
   readonly sampler: MotionSampler;
@@ -69,7 +62,7 @@ export class MotionDetector implements Detector {
   constructor(
     readonly name: string,
     private readonly model: MotionModel,
-    private readonly config: MotionDetectorConfig,
+    private readonly config: MotionConfig,
     private readonly seed: number,
   ) {
     this.ctx = createMotionContext({ hopSec: config.hopSec });
@@ -139,7 +132,7 @@ function attributionOf(classes: readonly string[], g: { mean: readonly number[];
   return { classes, probabilities: g.mean.map(round4), top: classes[top] as string, entropy: g.entropy, epistemic: g.epistemic };
 }
 
-export async function createMotionDetector(config: MotionDetectorConfig, ctx: DetectorContext): Promise<MotionDetector> {
+export async function createMotionDetector(config: MotionConfig, ctx: DetectorContext): Promise<MotionDetector> {
   const manifestPath = isAbsolute(config.model) ? config.model : resolve(ctx.modelsDir, config.model);
   const model = await loadMotionModel(manifestPath, ctx.sessions);
   return new MotionDetector(config.name ?? 'motion', model, config, ctx.seed);

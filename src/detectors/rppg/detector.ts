@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
+import type { RppgConfig } from './config.js';
 import { deriveSeed } from '../mc/prng.js';
 import { type ScoreRequest, scoreWindows } from './classifier.js';
 import { type ClassifierInput, classifierInput, isScoreable } from './classifier-input.js';
@@ -9,19 +10,6 @@ import { compileRegionLayout } from './layout.js';
 import { type RppgModel, loadRppgModel } from './model.js';
 import { createAnalysisContext } from './options.js';
 import { PulseWindow } from './window.js';
-
-/** The detector's settings (config entry of type `rppg`, schema in ./index.ts). */
-export interface RppgDetectorConfig {
-  readonly name?: string;
-  /** Model manifest; relative to the models folder. */
-  readonly model: string;
-  /** Monte Carlo samples per window. */
-  readonly samples: number;
-  /** Seconds between analyses (and classifier runs) of one track's window. */
-  readonly hopSec: number;
-  /** Score windows measured without a clear pulse (true), or report them as insufficient. */
-  readonly scoreUnclearPulse: boolean;
-}
 
 interface TrackState {
   readonly sampler: FaceSampler;
@@ -89,7 +77,7 @@ export class RppgDetector implements Detector {
   constructor(
     readonly name: string,
     private readonly model: RppgModel,
-    private readonly config: RppgDetectorConfig,
+    private readonly config: RppgConfig,
     private readonly seed: number,
   ) {
     this.analysis = createAnalysisContext({ hopSec: config.hopSec });
@@ -168,7 +156,7 @@ export class RppgDetector implements Detector {
 }
 
 /** Resolves the model path against the models folder and loads the detector. */
-export async function createRppgDetector(config: RppgDetectorConfig, ctx: DetectorContext): Promise<RppgDetector> {
+export async function createRppgDetector(config: RppgConfig, ctx: DetectorContext): Promise<RppgDetector> {
   const manifestPath = isAbsolute(config.model) ? config.model : resolve(ctx.modelsDir, config.model);
   const model = await loadRppgModel(manifestPath, ctx.sessions);
   return new RppgDetector(config.name ?? 'rppg', model, config, ctx.seed);

@@ -1,34 +1,12 @@
-import { Type } from '@sinclair/typebox';
-import type { DetectorRegistration } from '../registry.js';
-import { type RppgDetectorConfig, createRppgDetector } from './detector.js';
+import { defineDetector } from '../registry.js';
+import { RppgConfigSchema } from './config.js';
+import { createRppgDetector } from './detector.js';
 
-/** Config of the `rppg` detector entry. Unknown keys are rejected. */
-export const RppgConfigSchema = Type.Object(
-  {
-    type: Type.Literal('rppg'),
-    name: Type.Optional(Type.String({ description: 'Name in results; defaults to "rppg".' })),
-    model: Type.String({
-      default: 'rppg/manifest.json',
-      description: "Classifier manifest (fakescope-model-manifest/1, kind biological); relative paths resolve against the package's models/ folder.",
-    }),
-    samples: Type.Integer({ minimum: 1, maximum: 256, default: 32, description: 'Monte Carlo dropout samples per window (T).' }),
-    hopSec: Type.Number({
-      minimum: 0.5,
-      maximum: 10,
-      default: 0.5,
-      description: 'Seconds between analyses of a track\'s pulse window; the classifier runs at most this often per track.',
-    }),
-    scoreUnclearPulse: Type.Boolean({
-      default: true,
-      description: 'Score windows measured without a clear pulse (low SNR, incoherent cells, methods disagree) with the classifier; false reports them as insufficient.',
-    }),
-  },
-  { additionalProperties: false },
-);
+export { RppgConfigSchema } from './config.js';
 
-export const rppgRegistration: DetectorRegistration<typeof RppgConfigSchema> = {
+export const rppgRegistration = defineDetector({
   type: 'rppg',
   description: 'Biological signal: remote photoplethysmography (pulse) windows, PPG-map CNN with Monte Carlo dropout.',
   schema: RppgConfigSchema,
-  create: ((config: RppgDetectorConfig, ctx) => createRppgDetector(config, ctx)) as DetectorRegistration['create'],
-};
+  create: createRppgDetector,
+});

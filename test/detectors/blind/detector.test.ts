@@ -140,7 +140,7 @@ describe('blind detector runtime', () => {
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     m.mc.inputs.push({ name: 'ghost', shape: ['N', 'T', 1], distribution: 'standard-normal' });
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
-    await expect(blindRegistration.create({ type: 'blind', model: dir, name: 'x', samplesPerFrame: 2, window: 1, dense: true } as never, ctx(1))).rejects.toThrow(
+    await expect(blindRegistration.create({ type: 'blind', model: dir, name: 'x', samplesPerFrame: 2, window: 1, dense: true }, ctx(1))).rejects.toThrow(
       /does not match its manifest \(inputs missing: ghost/,
     );
   });

@@ -71,7 +71,7 @@ describe.each(shipped)('shipped model %s', (name) => {
 
   it('gives Monte Carlo samples that vary, and repeats under the same seed', async () => {
     const run = async (seed: number) => {
-      const d = await blindRegistration.create({ type: 'blind', model: name, name, samplesPerFrame: 16, window: 1, dense: true } as never, {
+      const d = await blindRegistration.create({ type: 'blind', model: name, name, samplesPerFrame: 16, window: 1, dense: true }, {
         sessions,
         seed,
         modelsDir: MODELS,
