@@ -1,12 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { FakescopeError, describeError } from '../../errors.js';
-import { McNoiseInputSchema, noiseSpecOf } from '../mc/manifest.js';
-import type { NoiseSpec } from '../mc/noise.js';
-import { TemperatureCalibrationSchema, fileMismatch, graphMismatch } from '../onnx/model-checks.js';
-import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
+import { FakescopeError } from '../../errors.js';
+import { type ClassifierModel, FakeLogitsOutputSchema, MapAndFeaturesInputsSchema, openClassifier, readManifest } from '../biological/classifier-model.js';
+import { McNoiseInputSchema } from '../mc/manifest.js';
+import { TemperatureCalibrationSchema } from '../onnx/model-checks.js';
+import type { OnnxSessionFactory } from '../onnx/session.js';
 import { MOTION_FEATURES } from './analysis.js';
 import { DEFAULT_MOTION_OPTIONS, type MotionOptions } from './options.js';
 
@@ -34,25 +31,7 @@ export const MotionManifestSchema = Type.Object(
     bytes: Type.Integer({ minimum: 1 }),
     opset: Type.Integer(),
     parameters: Type.Integer(),
-    inputs: Type.Object(
-      {
-        map: Type.Object(
-          { name: Type.String(), shape: Type.Tuple([Type.Literal('N'), Dim, Dim]), dtype: Type.Literal('float32'), meaning: Type.Optional(Type.String()) },
-          { additionalProperties: false },
-        ),
-        features: Type.Object(
-          {
-            name: Type.String(),
-            shape: Type.Tuple([Type.Literal('N'), Dim]),
-            dtype: Type.Literal('float32'),
-            names: Type.Array(Type.String()),
-            meaning: Type.Optional(Type.String()),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    inputs: MapAndFeaturesInputsSchema,
     window: Type.Object(
       {
         fs: Type.Number(),
@@ -78,10 +57,7 @@ export const MotionManifestSchema = Type.Object(
     ),
     outputs: Type.Object(
       {
-        logits: Type.Object(
-          { name: Type.String(), shape: Type.Tuple([Type.Literal('N'), Type.Literal('T')]), activation: Type.Literal('sigmoid'), meaning: Type.Optional(Type.String()) },
-          { additionalProperties: false },
-        ),
+        logits: FakeLogitsOutputSchema,
         generator: Type.Optional(
           Type.Object(
             {
@@ -107,15 +83,7 @@ export const MotionManifestSchema = Type.Object(
 
 export type MotionManifest = Static<typeof MotionManifestSchema>;
 
-export interface MotionModel {
-  readonly manifest: MotionManifest;
-  readonly session: OnnxSession;
-  readonly noise: readonly NoiseSpec[];
-  /** Fake logits are divided by this before the sigmoid (1 without calibration). */
-  readonly temperature: number;
-  readonly mapRows: number;
-  readonly mapCols: number;
-  readonly featureCount: number;
+export interface MotionModel extends ClassifierModel<MotionManifest> {
   /** Generator-head classes, or null for a model without one. */
   readonly classes: readonly string[] | null;
 }
@@ -123,18 +91,7 @@ export interface MotionModel {
 const fail = (path: string, why: string): FakescopeError => new FakescopeError('E_MODEL', `motion model ${path}: ${why}`);
 
 export function readMotionManifest(path: string): MotionManifest {
-  if (!existsSync(path)) throw fail(path, 'manifest not found');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw fail(path, `manifest is not JSON (${describeError(e)})`);
-  }
-  if (!Value.Check(MotionManifestSchema, json)) {
-    const problems = [...Value.Errors(MotionManifestSchema, json)].slice(0, 4).map((e) => `${e.path || '/'}: ${e.message}`);
-    throw fail(path, `manifest does not match fakescope-model-manifest/1 (biological, motion): ${problems.join('; ')}`);
-  }
-  return json;
+  return readManifest(MotionManifestSchema, path, fail, 'biological, motion');
 }
 
 /** The `window` block a model trained on these options records. */
@@ -176,33 +133,7 @@ export function checkMotionManifest(m: MotionManifest, path: string, o: MotionOp
 export async function loadMotionModel(manifestPath: string, sessions: OnnxSessionFactory): Promise<MotionModel> {
   const manifest = readMotionManifest(manifestPath);
   checkMotionManifest(manifest, manifestPath);
-  const file = resolve(dirname(manifestPath), manifest.file);
-  if (!existsSync(file)) throw fail(manifestPath, `model file ${manifest.file} not found next to the manifest`);
-  const mismatch = fileMismatch(file, manifest.file, manifest.sha256, manifest.bytes);
-  if (mismatch) throw fail(manifestPath, mismatch);
-  let noise: NoiseSpec[];
-  try {
-    noise = manifest.mc.inputs.map(noiseSpecOf);
-  } catch (e) {
-    throw fail(manifestPath, describeError(e));
-  }
-  const session = await sessions.create(file);
-  const inputs = new Map<string, readonly (string | number)[]>([
-    [manifest.inputs.map.name, manifest.inputs.map.shape],
-    [manifest.inputs.features.name, manifest.inputs.features.shape],
-    ...manifest.mc.inputs.map((i) => [i.name, i.shape] as [string, readonly (string | number)[]]),
-  ]);
   const outputs = [manifest.outputs.logits.name, ...(manifest.outputs.generator ? [manifest.outputs.generator.name] : [])];
-  const why = graphMismatch(session, inputs, outputs);
-  if (why) throw fail(manifestPath, why);
-  return {
-    manifest,
-    session,
-    noise,
-    temperature: manifest.calibration?.temperature ?? 1,
-    mapRows: manifest.inputs.map.shape[1],
-    mapCols: manifest.inputs.map.shape[2],
-    featureCount: manifest.inputs.features.shape[1],
-    classes: manifest.outputs.generator?.classes ?? null,
-  };
+  const model = await openClassifier(manifest, manifestPath, outputs, sessions, fail);
+  return { ...model, classes: manifest.outputs.generator?.classes ?? null };
 }

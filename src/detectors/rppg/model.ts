@@ -1,12 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { FakescopeError, describeError } from '../../errors.js';
-import { McNoiseInputSchema, noiseSpecOf } from '../mc/manifest.js';
-import type { NoiseSpec } from '../mc/noise.js';
-import { TemperatureCalibrationSchema, fileMismatch, graphMismatch } from '../onnx/model-checks.js';
-import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
+import { FakescopeError } from '../../errors.js';
+import { type ClassifierModel, FakeLogitsOutputSchema, MapAndFeaturesInputsSchema, openClassifier, readManifest } from '../biological/classifier-model.js';
+import { McNoiseInputSchema } from '../mc/manifest.js';
+import { TemperatureCalibrationSchema } from '../onnx/model-checks.js';
+import type { OnnxSessionFactory } from '../onnx/session.js';
 import { CLASSIFIER_FEATURES, CLASSIFIER_WINDOW_KEYS } from './classifier-input.js';
 import { DEFAULT_REGION_LAYOUT } from './layout.js';
 import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './options.js';
@@ -17,8 +14,6 @@ import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './options.js';
  * the model file and refuses it when the manifest does not match what this code computes (feature
  * list, PPG-map size, window options) or the file's SHA-256.
  */
-const Dim = Type.Integer({ minimum: 1 });
-
 export const RppgManifestSchema = Type.Object(
   {
     schema: Type.Literal('fakescope-model-manifest/1'),
@@ -33,25 +28,7 @@ export const RppgManifestSchema = Type.Object(
     bytes: Type.Integer({ minimum: 1 }),
     opset: Type.Integer(),
     parameters: Type.Integer(),
-    inputs: Type.Object(
-      {
-        map: Type.Object(
-          { name: Type.String(), shape: Type.Tuple([Type.Literal('N'), Dim, Dim]), dtype: Type.Literal('float32'), meaning: Type.Optional(Type.String()) },
-          { additionalProperties: false },
-        ),
-        features: Type.Object(
-          {
-            name: Type.String(),
-            shape: Type.Tuple([Type.Literal('N'), Dim]),
-            dtype: Type.Literal('float32'),
-            names: Type.Array(Type.String()),
-            meaning: Type.Optional(Type.String()),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    inputs: MapAndFeaturesInputsSchema,
     window: Type.Object(
       {
         windowSec: Type.Number(),
@@ -74,15 +51,7 @@ export const RppgManifestSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    outputs: Type.Object(
-      {
-        logits: Type.Object(
-          { name: Type.String(), shape: Type.Tuple([Type.Literal('N'), Type.Literal('T')]), activation: Type.Literal('sigmoid'), meaning: Type.Optional(Type.String()) },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    outputs: Type.Object({ logits: FakeLogitsOutputSchema }, { additionalProperties: false }),
     calibration: TemperatureCalibrationSchema,
     /** Held-out metrics and training provenance: informative, for people and the model card. */
     metrics: Type.Unknown(),
@@ -95,32 +64,12 @@ export const RppgManifestSchema = Type.Object(
 export type RppgManifest = Static<typeof RppgManifestSchema>;
 
 /** A loaded, checked classifier model. */
-export interface RppgModel {
-  readonly manifest: RppgManifest;
-  readonly session: OnnxSession;
-  readonly noise: readonly NoiseSpec[];
-  /** Logits are divided by this before the sigmoid (1 without calibration). */
-  readonly temperature: number;
-  readonly mapRows: number;
-  readonly mapCols: number;
-  readonly featureCount: number;
-}
+export type RppgModel = ClassifierModel<RppgManifest>;
 
 const fail = (path: string, why: string): FakescopeError => new FakescopeError('E_MODEL', `rPPG model ${path}: ${why}`);
 
 export function readRppgManifest(path: string): RppgManifest {
-  if (!existsSync(path)) throw fail(path, 'manifest not found');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw fail(path, `manifest is not JSON (${describeError(e)})`);
-  }
-  if (!Value.Check(RppgManifestSchema, json)) {
-    const problems = [...Value.Errors(RppgManifestSchema, json)].slice(0, 4).map((e) => `${e.path || '/'}: ${e.message}`);
-    throw fail(path, `manifest does not match fakescope-model-manifest/1 (biological): ${problems.join('; ')}`);
-  }
-  return json;
+  return readManifest(RppgManifestSchema, path, fail, 'biological');
 }
 
 /**
@@ -145,40 +94,9 @@ export function checkManifestAgainstRuntime(m: RppgManifest, path: string, optio
   }
 }
 
-/** Shape check against ORT's metadata where it reports one (symbolic dims are accepted as any). */
-function checkSessionShapes(session: OnnxSession, m: RppgManifest, path: string): void {
-  const want = new Map<string, readonly (string | number)[]>([
-    [m.inputs.map.name, m.inputs.map.shape],
-    [m.inputs.features.name, m.inputs.features.shape],
-    ...m.mc.inputs.map((i) => [i.name, i.shape] as [string, readonly (string | number)[]]),
-  ]);
-  const why = graphMismatch(session, want, [m.outputs.logits.name]);
-  if (why) throw fail(path, why);
-}
-
 /** Reads the manifest, checks it and the model file, and opens the ONNX session. */
 export async function loadRppgModel(manifestPath: string, sessions: OnnxSessionFactory): Promise<RppgModel> {
   const manifest = readRppgManifest(manifestPath);
   checkManifestAgainstRuntime(manifest, manifestPath);
-  const file = resolve(dirname(manifestPath), manifest.file);
-  if (!existsSync(file)) throw fail(manifestPath, `model file ${manifest.file} not found next to the manifest`);
-  const mismatch = fileMismatch(file, manifest.file, manifest.sha256, manifest.bytes);
-  if (mismatch) throw fail(manifestPath, mismatch);
-  let noise: NoiseSpec[];
-  try {
-    noise = manifest.mc.inputs.map(noiseSpecOf);
-  } catch (e) {
-    throw fail(manifestPath, describeError(e));
-  }
-  const session = await sessions.create(file);
-  checkSessionShapes(session, manifest, manifestPath);
-  return {
-    manifest,
-    session,
-    noise,
-    temperature: manifest.calibration?.temperature ?? 1,
-    mapRows: manifest.inputs.map.shape[1],
-    mapCols: manifest.inputs.map.shape[2],
-    featureCount: manifest.inputs.features.shape[1],
-  };
+  return openClassifier(manifest, manifestPath, [manifest.outputs.logits.name], sessions, fail);
 }
