@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { type FakescopeError, describeError } from '../../errors.js';
 import { type McNoiseInput, noiseSpecOf } from '../mc/manifest.js';
 import type { NoiseSpec } from '../mc/noise.js';
-import { fileMismatch, graphMismatch } from '../onnx/model-checks.js';
+import { TemperatureCalibrationSchema, fileMismatch, graphMismatch } from '../onnx/model-checks.js';
 import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
 
 /**
@@ -16,6 +16,33 @@ import type { OnnxSession, OnnxSessionFactory } from '../onnx/session.js';
  */
 
 const Dim = Type.Integer({ minimum: 1 });
+
+/** The manifest's leading fields, in order: what the model is and which file holds it. */
+export function classifierManifestHead<F extends TSchema, H extends TSchema>(family: F, head: H) {
+  return {
+    schema: Type.Literal('fakescope-model-manifest/1'),
+    name: Type.String(),
+    version: Type.String(),
+    kind: Type.Literal('biological'),
+    family,
+    architecture: Type.String(),
+    head,
+    file: Type.String({ minLength: 1 }),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    bytes: Type.Integer({ minimum: 1 }),
+    opset: Type.Integer(),
+    parameters: Type.Integer(),
+  };
+}
+
+/** The manifest's closing fields: calibration, then what is informative only (metrics, provenance, card). */
+export const CLASSIFIER_MANIFEST_TAIL = {
+  calibration: TemperatureCalibrationSchema,
+  /** Held-out metrics and training provenance: informative, for people and the model card. */
+  metrics: Type.Unknown(),
+  training: Type.Unknown(),
+  card: Type.Optional(Type.String()),
+};
 
 /** The `inputs` block: the window's map and its scalar features. */
 export const MapAndFeaturesInputsSchema = Type.Object(
@@ -69,6 +96,11 @@ export interface ClassifierModel<M extends ClassifierManifest> {
 
 /** Makes the detector's coded error about the manifest at `path`. */
 export type ManifestFailure = (path: string, why: string) => FakescopeError;
+
+/** A config's `model`: an absolute manifest path, or one relative to the models folder. */
+export function manifestPath(model: string, modelsDir: string): string {
+  return isAbsolute(model) ? model : resolve(modelsDir, model);
+}
 
 /** Reads the manifest at `path` and checks it against `schema` (`what` names it in the error). */
 export function readManifest<S extends TSchema>(schema: S, path: string, fail: ManifestFailure, what: string): Static<S> {

@@ -1,6 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { Attribution, Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
 import type { MotionConfig } from './config.js';
+import { manifestPath } from '../biological/classifier-model.js';
+import { TrackStates, type TrackState, fillingReason, insufficientOutput, scoreDue } from '../biological/tracks.js';
 import { deriveSeed } from '../mc/prng.js';
 import type { MotionAnalysis } from './analysis.js';
 import { type MotionRequest, scoreMotionWindows } from './classifier.js';
@@ -9,15 +10,12 @@ import { type MotionContext, createMotionContext } from './options.js';
 import { MotionSampler } from './sampler.js';
 import { MotionWindow, type MotionWindowResult } from './window.js';
 
-interface TrackState {
+interface MotionTrack extends TrackState {
   readonly sampler: MotionSampler;
   readonly window: MotionWindow;
-  analysed: number;
-  latest: DetectorOutput;
 }
 
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
-const percent = (x: number): number => Math.floor(Math.max(0, Math.min(1, x)) * 10) * 10;
 
 /** Per-frame numbers of a window, null when not measured. */
 export function motionMeasurements(r: MotionWindowResult): Record<string, number | null> {
@@ -33,19 +31,12 @@ export function motionMeasurements(r: MotionWindowResult): Record<string, number
 
 /** Why a window gives no answer, in a few words; null when it can be scored. */
 export function motionInsufficientReason(r: MotionWindowResult): string | null {
-  if (r.state === 'filling' || !r.analysis) {
-    const restarted = r.lastReset === 'face-lost' || r.lastReset === 'gap' ? ' after the face was lost' : '';
-    return `window filling${restarted} (${percent(r.fill)} %)`;
-  }
+  if (r.state === 'filling' || !r.analysis) return fillingReason(r.fill, r.lastReset);
   const a: MotionAnalysis = r.analysis;
   if (a.issues.includes('frozen')) return 'frozen frames (no motion to measure)';
   if (a.issues.includes('still')) return 'face too still to measure motion';
   if (a.issues.includes('gap')) return 'gap in the face track';
   return a.map && a.features ? null : 'window not analysable';
-}
-
-function insufficient(reason: string, measurements?: Record<string, number | null>): DetectorOutput {
-  return { state: 'insufficient', pFake: null, uncertainty: null, reason, ...(measurements ? { measurements } : {}) };
 }
 
 /**
@@ -56,8 +47,13 @@ function insufficient(reason: string, measurements?: Record<string, number | nul
  */
 export class MotionDetector implements Detector {
   readonly family = 'biological' as const;
-  private readonly tracks = new Map<number, TrackState>();
   private readonly ctx: MotionContext;
+  private readonly tracks = new TrackStates<MotionTrack>(() => ({
+    sampler: new MotionSampler(this.ctx),
+    window: new MotionWindow(this.ctx),
+    analysed: 0,
+    latest: insufficientOutput(fillingReason(0, null)),
+  }));
 
   constructor(
     readonly name: string,
@@ -74,38 +70,31 @@ export class MotionDetector implements Detector {
   }
 
   async infer(input: DetectorInput): Promise<ReadonlyMap<number, DetectorOutput>> {
-    const due: { state: TrackState; result: MotionWindowResult; request: MotionRequest }[] = [];
+    const due: { state: MotionTrack; result: MotionWindowResult; request: MotionRequest }[] = [];
     for (const face of input.faces) {
-      const state = this.track(face.trackId);
+      const state = this.tracks.of(face.trackId);
       const r = state.window.push(input.frame.ptsMs, state.sampler.sample(input.frame, face));
       if (!r) continue;
       const why = motionInsufficientReason(r);
       if (why !== null || !r.analysis?.map || !r.analysis.features) {
-        state.latest = insufficient(why ?? 'window not analysable', motionMeasurements(r));
+        state.latest = insufficientOutput(why ?? 'window not analysable', motionMeasurements(r));
         continue;
       }
       const seed = deriveSeed(this.seed, 'motion', this.name, face.trackId, state.analysed++);
       due.push({ state, result: r, request: { input: { map: r.analysis.map, features: r.analysis.features }, seed } });
     }
-    if (due.length > 0) {
-      const scores = await scoreMotionWindows(this.model, due.map((d) => d.request), this.config.samples);
-      due.forEach((d, i) => {
-        const s = scores[i];
-        if (!s) return;
-        d.state.latest = {
-          state: 'ok',
-          pFake: s.stats.mean,
-          uncertainty: s.stats,
-          measurements: motionMeasurements(d.result),
-          ...(s.generator && this.model.classes ? { attribution: attributionOf(this.model.classes, s.generator) } : {}),
-        };
-      });
-    }
-    return new Map(input.faces.map((f) => [f.trackId, (this.tracks.get(f.trackId) as TrackState).latest]));
+    await scoreDue(due, (requests) => scoreMotionWindows(this.model, requests, this.config.samples), (d, s) => ({
+      state: 'ok',
+      pFake: s.stats.mean,
+      uncertainty: s.stats,
+      measurements: motionMeasurements(d.result),
+      ...(s.generator && this.model.classes ? { attribution: attributionOf(this.model.classes, s.generator) } : {}),
+    }));
+    return this.tracks.latest(input.faces);
   }
 
   endTrack(trackId: number): void {
-    this.tracks.delete(trackId);
+    this.tracks.end(trackId);
   }
 
   async dispose(): Promise<void> {
@@ -116,15 +105,6 @@ export class MotionDetector implements Detector {
   get trackCount(): number {
     return this.tracks.size;
   }
-
-  private track(id: number): TrackState {
-    let s = this.tracks.get(id);
-    if (!s) {
-      s = { sampler: new MotionSampler(this.ctx), window: new MotionWindow(this.ctx), analysed: 0, latest: insufficient('window filling (0 %)') };
-      this.tracks.set(id, s);
-    }
-    return s;
-  }
 }
 
 function attributionOf(classes: readonly string[], g: { mean: readonly number[]; entropy: number; epistemic: number }): Attribution {
@@ -133,7 +113,6 @@ function attributionOf(classes: readonly string[], g: { mean: readonly number[];
 }
 
 export async function createMotionDetector(config: MotionConfig, ctx: DetectorContext): Promise<MotionDetector> {
-  const manifestPath = isAbsolute(config.model) ? config.model : resolve(ctx.modelsDir, config.model);
-  const model = await loadMotionModel(manifestPath, ctx.sessions);
+  const model = await loadMotionModel(manifestPath(config.model, ctx.modelsDir), ctx.sessions);
   return new MotionDetector(config.name ?? 'motion', model, config, ctx.seed);
 }

@@ -1,8 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { FakescopeError } from '../../errors.js';
-import { type ClassifierModel, FakeLogitsOutputSchema, MapAndFeaturesInputsSchema, openClassifier, readManifest } from '../biological/classifier-model.js';
+import { CLASSIFIER_MANIFEST_TAIL, type ClassifierModel, FakeLogitsOutputSchema, MapAndFeaturesInputsSchema, classifierManifestHead, openClassifier, readManifest } from '../biological/classifier-model.js';
 import { McNoiseInputSchema } from '../mc/manifest.js';
-import { TemperatureCalibrationSchema } from '../onnx/model-checks.js';
 import type { OnnxSessionFactory } from '../onnx/session.js';
 import { MOTION_FEATURES } from './analysis.js';
 import { DEFAULT_MOTION_OPTIONS, type MotionOptions } from './options.js';
@@ -19,18 +18,7 @@ const Band = Type.Tuple([Type.Number(), Type.Number()]);
 
 export const MotionManifestSchema = Type.Object(
   {
-    schema: Type.Literal('fakescope-model-manifest/1'),
-    name: Type.String(),
-    version: Type.String(),
-    kind: Type.Literal('biological'),
-    family: Type.Literal('motion'),
-    architecture: Type.String(),
-    head: Type.Union([Type.Literal('dropout'), Type.Literal('bayesian')]),
-    file: Type.String({ minLength: 1 }),
-    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-    bytes: Type.Integer({ minimum: 1 }),
-    opset: Type.Integer(),
-    parameters: Type.Integer(),
+    ...classifierManifestHead(Type.Literal('motion'), Type.Union([Type.Literal('dropout'), Type.Literal('bayesian')])),
     inputs: MapAndFeaturesInputsSchema,
     window: Type.Object(
       {
@@ -73,10 +61,7 @@ export const MotionManifestSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    calibration: TemperatureCalibrationSchema,
-    metrics: Type.Unknown(),
-    training: Type.Unknown(),
-    card: Type.Optional(Type.String()),
+    ...CLASSIFIER_MANIFEST_TAIL,
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
 import type { RppgConfig } from './config.js';
+import { manifestPath } from '../biological/classifier-model.js';
+import { TrackStates, type TrackState, fillingReason, insufficientOutput, scoreDue } from '../biological/tracks.js';
 import { deriveSeed } from '../mc/prng.js';
 import { type ScoreRequest, scoreWindows } from './classifier.js';
 import { type ClassifierInput, classifierInput, isScoreable } from './classifier-input.js';
@@ -11,15 +12,10 @@ import { type RppgModel, loadRppgModel } from './model.js';
 import { createAnalysisContext } from './options.js';
 import { PulseWindow } from './window.js';
 
-interface TrackState {
+interface RppgTrack extends TrackState {
   readonly sampler: FaceSampler;
   readonly window: PulseWindow;
-  /** Windows analysed so far (seeds the MC masks of the next one). */
-  analysed: number;
-  latest: DetectorOutput;
 }
-
-const percent = (x: number): number => Math.floor(Math.max(0, Math.min(1, x)) * 10) * 10;
 
 /** Per-frame numbers of a window: heart rate, SNR, coherence and the rest, null when not measured. */
 export function windowMeasurements(f: WindowFeatures): Record<string, number | null> {
@@ -48,18 +44,11 @@ export function windowMeasurements(f: WindowFeatures): Record<string, number | n
  * with `scoreUnclearPulse` off, when it was measured and no clear pulse was found.
  */
 export function insufficientReason(f: WindowFeatures): string {
-  if (f.state === 'filling') {
-    const restarted = f.lastReset === 'face-lost' || f.lastReset === 'gap' ? ' after the face was lost' : '';
-    return `window filling${restarted} (${percent(f.fill)} %)`;
-  }
+  if (f.state === 'filling') return fillingReason(f.fill, f.lastReset);
   if (f.reasons.includes('face-missing')) return 'face missing';
   if (f.reasons.includes('few-cells')) return `too few skin cells (${f.validCells})`;
   if (f.reasons.includes('no-band-power')) return 'no signal in the heart-rate band';
   return `no clear pulse (${f.reasons.join(', ')})`;
-}
-
-export function insufficientOutput(reason: string, measurements?: Record<string, number | null>): DetectorOutput {
-  return { state: 'insufficient', pFake: null, uncertainty: null, reason, ...(measurements ? { measurements } : {}) };
 }
 
 /**
@@ -70,9 +59,14 @@ export function insufficientOutput(reason: string, measurements?: Record<string,
  */
 export class RppgDetector implements Detector {
   readonly family = 'biological' as const;
-  private readonly tracks = new Map<number, TrackState>();
   private readonly layout = compileRegionLayout();
   private readonly analysis: ReturnType<typeof createAnalysisContext>;
+  private readonly tracks = new TrackStates<RppgTrack>(() => ({
+    sampler: new FaceSampler(this.layout),
+    window: new PulseWindow(this.analysis),
+    analysed: 0,
+    latest: insufficientOutput(fillingReason(0, null)),
+  }));
 
   constructor(
     readonly name: string,
@@ -94,9 +88,9 @@ export class RppgDetector implements Detector {
   }
 
   async infer(input: DetectorInput): Promise<ReadonlyMap<number, DetectorOutput>> {
-    const due: { state: TrackState; features: WindowFeatures; request: ScoreRequest }[] = [];
+    const due: { state: RppgTrack; features: WindowFeatures; request: ScoreRequest }[] = [];
     for (const face of input.faces) {
-      const state = this.track(face.trackId);
+      const state = this.tracks.of(face.trackId);
       const sample = state.sampler.sample(input.frame, face);
       const f = state.window.push(input.frame.ptsMs, sample);
       if (!f) {
@@ -115,19 +109,17 @@ export class RppgDetector implements Detector {
       const seed = deriveSeed(this.seed, 'rppg', this.name, face.trackId, state.analysed++);
       due.push({ state, features: f, request: { input: classifier, seed } });
     }
-    if (due.length > 0) {
-      const scores = await scoreWindows(this.model, due.map((d) => d.request), this.config.samples);
-      due.forEach((d, i) => {
-        const s = scores[i];
-        if (!s) return;
-        d.state.latest = { state: 'ok', pFake: s.stats.mean, uncertainty: s.stats, measurements: windowMeasurements(d.features) };
-      });
-    }
-    return new Map(input.faces.map((f) => [f.trackId, (this.tracks.get(f.trackId) as TrackState).latest]));
+    await scoreDue(due, (requests) => scoreWindows(this.model, requests, this.config.samples), (d, s) => ({
+      state: 'ok',
+      pFake: s.stats.mean,
+      uncertainty: s.stats,
+      measurements: windowMeasurements(d.features),
+    }));
+    return this.tracks.latest(input.faces);
   }
 
   endTrack(trackId: number): void {
-    this.tracks.delete(trackId);
+    this.tracks.end(trackId);
   }
 
   async dispose(): Promise<void> {
@@ -139,25 +131,10 @@ export class RppgDetector implements Detector {
   get trackCount(): number {
     return this.tracks.size;
   }
-
-  private track(id: number): TrackState {
-    let s = this.tracks.get(id);
-    if (!s) {
-      s = {
-        sampler: new FaceSampler(this.layout),
-        window: new PulseWindow(this.analysis),
-        analysed: 0,
-        latest: insufficientOutput('window filling (0 %)'),
-      };
-      this.tracks.set(id, s);
-    }
-    return s;
-  }
 }
 
 /** Resolves the model path against the models folder and loads the detector. */
 export async function createRppgDetector(config: RppgConfig, ctx: DetectorContext): Promise<RppgDetector> {
-  const manifestPath = isAbsolute(config.model) ? config.model : resolve(ctx.modelsDir, config.model);
-  const model = await loadRppgModel(manifestPath, ctx.sessions);
+  const model = await loadRppgModel(manifestPath(config.model, ctx.modelsDir), ctx.sessions);
   return new RppgDetector(config.name ?? 'rppg', model, config, ctx.seed);
 }

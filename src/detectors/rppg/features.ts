@@ -1,3 +1,4 @@
+import type { WindowReset } from '../biological/sample-window.js';
 import type { RegionName } from './layout.js';
 import type { PulseMethod } from './signal/pulse.js';
 
@@ -36,9 +37,6 @@ export type QualityIssue =
   | 'incoherent'
   | 'few-cells';
 
-/** Why the window last started over. */
-export type ResetReason = 'gap' | 'face-lost' | 'time-went-back' | 'manual';
-
 export interface PulseEstimate {
   /** Spectral peak in the band, bpm; null when the band holds no power. */
   readonly hrBpm: number | null;
@@ -74,7 +72,7 @@ export interface WindowFeatures {
   readonly fill: number;
   /** Times this window started over, and why the last time (null if never). */
   readonly resets: number;
-  readonly lastReset: ResetReason | null;
+  readonly lastReset: WindowReset | null;
   /** Primary-method heart rate and SNR of the pooled face region. */
   readonly hrBpm: number | null;
   readonly snrDb: number | null;

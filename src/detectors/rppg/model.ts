@@ -1,8 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { FakescopeError } from '../../errors.js';
-import { type ClassifierModel, FakeLogitsOutputSchema, MapAndFeaturesInputsSchema, openClassifier, readManifest } from '../biological/classifier-model.js';
+import { CLASSIFIER_MANIFEST_TAIL, type ClassifierModel, FakeLogitsOutputSchema, MapAndFeaturesInputsSchema, classifierManifestHead, openClassifier, readManifest } from '../biological/classifier-model.js';
 import { McNoiseInputSchema } from '../mc/manifest.js';
-import { TemperatureCalibrationSchema } from '../onnx/model-checks.js';
 import type { OnnxSessionFactory } from '../onnx/session.js';
 import { CLASSIFIER_FEATURES, CLASSIFIER_WINDOW_KEYS } from './classifier-input.js';
 import { DEFAULT_REGION_LAYOUT } from './layout.js';
@@ -16,18 +15,7 @@ import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './options.js';
  */
 export const RppgManifestSchema = Type.Object(
   {
-    schema: Type.Literal('fakescope-model-manifest/1'),
-    name: Type.String(),
-    version: Type.String(),
-    kind: Type.Literal('biological'),
-    family: Type.Literal('rppg'),
-    architecture: Type.String(),
-    head: Type.Literal('dropout'),
-    file: Type.String({ minLength: 1 }),
-    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-    bytes: Type.Integer({ minimum: 1 }),
-    opset: Type.Integer(),
-    parameters: Type.Integer(),
+    ...classifierManifestHead(Type.Literal('rppg'), Type.Literal('dropout')),
     inputs: MapAndFeaturesInputsSchema,
     window: Type.Object(
       {
@@ -52,11 +40,7 @@ export const RppgManifestSchema = Type.Object(
       { additionalProperties: false },
     ),
     outputs: Type.Object({ logits: FakeLogitsOutputSchema }, { additionalProperties: false }),
-    calibration: TemperatureCalibrationSchema,
-    /** Held-out metrics and training provenance: informative, for people and the model card. */
-    metrics: Type.Unknown(),
-    training: Type.Unknown(),
-    card: Type.Optional(Type.String()),
+    ...CLASSIFIER_MANIFEST_TAIL,
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
-import { type TimedSample, analyzeWindow, emptyAnalysis } from './analysis.js';
-import type { ResetReason, WindowFeatures } from './features.js';
+import { SampleWindow } from '../biological/sample-window.js';
+import { analyzeWindow, emptyAnalysis } from './analysis.js';
+import type { WindowFeatures } from './features.js';
 import { type AnalysisContext, type WindowOptions, createAnalysisContext } from './options.js';
 import type { RegionSample } from './regions.js';
 
@@ -15,16 +16,12 @@ import type { RegionSample } from './regions.js';
  */
 export class PulseWindow {
   private readonly ctx: AnalysisContext;
-  private samples: TimedSample[] = [];
-  private lastSec: number | null = null;
-  private lastUsableSec: number | null = null;
-  private lastEmitSec: number | null = null;
-  private resetCount = 0;
-  private lastResetReason: ResetReason | null = null;
+  private readonly window: SampleWindow<RegionSample>;
   private latestFeatures: WindowFeatures | null = null;
 
   constructor(options: Partial<WindowOptions> | AnalysisContext = {}) {
     this.ctx = isContext(options) ? options : createAnalysisContext(options);
+    this.window = new SampleWindow({ n: this.ctx.n, fs: this.ctx.options.fs, hopSec: this.ctx.options.hopSec, maxGapSec: this.ctx.options.maxGapSec });
   }
 
   get options(): WindowOptions {
@@ -33,7 +30,7 @@ export class PulseWindow {
 
   /** Samples held (bounded by one window's worth of frames plus one). */
   get size(): number {
-    return this.samples.length;
+    return this.window.samples.length;
   }
 
   /** The most recently emitted features, or null before the first. */
@@ -46,60 +43,25 @@ export class PulseWindow {
    * analysis was due (every hopSec of presentation time) or the window was just reset, else null.
    */
   push(ptsMs: number, sample: RegionSample | null): WindowFeatures | null {
-    const o = this.ctx.options;
-    const t = ptsMs / 1000;
-    if (!Number.isFinite(t)) throw new RangeError(`presentation time must be finite, got ${ptsMs}`);
-    let resetNow = false;
-    if (this.lastSec !== null && t < this.lastSec) resetNow = this.restart('time-went-back');
-    this.lastSec = t;
+    const t = SampleWindow.seconds(ptsMs);
     const usable = sample !== null && Number.isFinite(sample.regionRgb[0] as number);
-    if (this.lastUsableSec !== null && t - this.lastUsableSec > o.maxGapSec) {
-      resetNow = this.restart(usable ? 'gap' : 'face-lost');
-    }
-    if (usable) {
-      this.samples.push({ tSec: t, sample });
-      this.lastUsableSec = t;
-      this.trim(t);
-    }
-    const due = this.lastEmitSec === null || t - this.lastEmitSec >= o.hopSec - 1e-9;
-    if (!resetNow && !(usable && due)) return null;
-    this.lastEmitSec = t;
+    const restarted = this.window.add(t, usable ? sample : null);
+    if (!this.window.emits(t, usable, restarted)) return null;
     this.latestFeatures = this.features(t);
     return this.latestFeatures;
   }
 
   /** Starts over (e.g. the track was re-identified); the next features report reason 'manual'. */
   reset(): void {
-    this.restart('manual');
-  }
-
-  private restart(reason: ResetReason): true {
-    this.samples = [];
-    this.lastUsableSec = null;
-    this.lastEmitSec = null;
-    this.resetCount++;
-    this.lastResetReason = reason;
-    return true;
-  }
-
-  /** Drops samples before the window start, keeping one at or before it for interpolation. */
-  private trim(t: number): void {
-    const t0 = t - (this.ctx.n - 1) / this.ctx.options.fs;
-    while (this.samples.length > 1 && (this.samples[1] as TimedSample).tSec <= t0) this.samples.shift();
+    this.window.restart('manual');
   }
 
   private features(t: number): WindowFeatures {
-    const o = this.ctx.options;
-    const bookkeeping = { resets: this.resetCount, lastReset: this.lastResetReason };
-    const first = this.samples[0];
-    const spanSec = (this.ctx.n - 1) / o.fs;
-    // One grid step of slack: the resampler holds the edge value that far.
-    const full = first !== undefined && t - first.tSec >= spanSec - 1 / o.fs;
-    if (!full) {
-      const covered = first ? Math.min(1, (t - first.tSec + 1 / o.fs) / (spanSec + 1 / o.fs)) : 0;
-      return { ...analysisPlaceholder(t * 1000, covered), reasons: ['filling'], ...bookkeeping };
+    const bookkeeping = { resets: this.window.resets, lastReset: this.window.lastReset };
+    if (!this.window.spansWindow(t)) {
+      return { ...analysisPlaceholder(t * 1000, this.window.coverage(t)), reasons: ['filling'], ...bookkeeping };
     }
-    return { ...analyzeWindow(this.samples, this.ctx), ...bookkeeping };
+    return { ...analyzeWindow(this.window.samples, this.ctx), ...bookkeeping };
   }
 }
 
