@@ -1,8 +1,8 @@
 import type { Attribution, Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
 import type { MotionConfig } from './config.js';
 import { manifestPath } from '../biological/classifier-model.js';
-import { TrackStates, type TrackState, fillingReason, insufficientOutput, scoreDue } from '../biological/tracks.js';
-import { deriveSeed } from '../mc/prng.js';
+import { type TrackState, fillingReason, insufficientOutput, scoreDue } from '../biological/tracks.js';
+import { WindowedDetector } from '../biological/windowed-detector.js';
 import type { MotionAnalysis } from './analysis.js';
 import { type MotionRequest, scoreMotionWindows } from './classifier.js';
 import { type MotionModel, loadMotionModel } from './model.js';
@@ -45,23 +45,26 @@ export function motionInsufficientReason(r: MotionWindowResult): string | null {
  * `hopSec` → the motion classifier with Monte Carlo noise, which also gives a generator
  * distribution. Every frame reports the result of the track's latest window.
  */
-export class MotionDetector implements Detector {
-  readonly family = 'biological' as const;
+export class MotionDetector extends WindowedDetector<MotionTrack> implements Detector {
   private readonly ctx: MotionContext;
-  private readonly tracks = new TrackStates<MotionTrack>(() => ({
-    sampler: new MotionSampler(this.ctx),
-    window: new MotionWindow(this.ctx),
-    analysed: 0,
-    latest: insufficientOutput(fillingReason(0, null)),
-  }));
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly model: MotionModel,
     private readonly config: MotionConfig,
-    private readonly seed: number,
+    seed: number,
   ) {
+    super(name, seed, 'motion');
     this.ctx = createMotionContext({ hopSec: config.hopSec });
+  }
+
+  protected newTrack(): MotionTrack {
+    return {
+      sampler: new MotionSampler(this.ctx),
+      window: new MotionWindow(this.ctx),
+      analysed: 0,
+      latest: insufficientOutput(fillingReason(0, null)),
+    };
   }
 
   async warmup(): Promise<void> {
@@ -80,7 +83,7 @@ export class MotionDetector implements Detector {
         state.latest = insufficientOutput(why ?? 'window not analysable', motionMeasurements(r));
         continue;
       }
-      const seed = deriveSeed(this.seed, 'motion', this.name, face.trackId, state.analysed++);
+      const seed = this.nextWindowSeed(face.trackId, state);
       due.push({ state, result: r, request: { input: { map: r.analysis.map, features: r.analysis.features }, seed } });
     }
     await scoreDue(due, (requests) => scoreMotionWindows(this.model, requests, this.config.samples), (d, s) => ({
@@ -91,19 +94,6 @@ export class MotionDetector implements Detector {
       ...(s.generator && this.model.classes ? { attribution: attributionOf(this.model.classes, s.generator) } : {}),
     }));
     return this.tracks.latest(input.faces);
-  }
-
-  endTrack(trackId: number): void {
-    this.tracks.end(trackId);
-  }
-
-  async dispose(): Promise<void> {
-    this.tracks.clear();
-  }
-
-  /** Tracks with state (for tests: ended tracks must be freed). */
-  get trackCount(): number {
-    return this.tracks.size;
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Detector, DetectorContext, DetectorInput, DetectorOutput } from '../contract.js';
 import type { RppgConfig } from './config.js';
 import { manifestPath } from '../biological/classifier-model.js';
-import { TrackStates, type TrackState, fillingReason, insufficientOutput, scoreDue } from '../biological/tracks.js';
-import { deriveSeed } from '../mc/prng.js';
+import { type TrackState, fillingReason, insufficientOutput, scoreDue } from '../biological/tracks.js';
+import { WindowedDetector } from '../biological/windowed-detector.js';
 import { type ScoreRequest, scoreWindows } from './classifier.js';
 import { type ClassifierInput, classifierInput, isScoreable } from './classifier-input.js';
 import { FaceSampler } from './face-sampler.js';
@@ -57,24 +57,27 @@ export function insufficientReason(f: WindowFeatures): string {
  * reports the result of the track's latest window, which ends on that frame or at most `hopSec`
  * earlier, so it contains the frame.
  */
-export class RppgDetector implements Detector {
-  readonly family = 'biological' as const;
+export class RppgDetector extends WindowedDetector<RppgTrack> implements Detector {
   private readonly layout = compileRegionLayout();
   private readonly analysis: ReturnType<typeof createAnalysisContext>;
-  private readonly tracks = new TrackStates<RppgTrack>(() => ({
-    sampler: new FaceSampler(this.layout),
-    window: new PulseWindow(this.analysis),
-    analysed: 0,
-    latest: insufficientOutput(fillingReason(0, null)),
-  }));
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly model: RppgModel,
     private readonly config: RppgConfig,
-    private readonly seed: number,
+    seed: number,
   ) {
+    super(name, seed, 'rppg');
     this.analysis = createAnalysisContext({ hopSec: config.hopSec });
+  }
+
+  protected newTrack(): RppgTrack {
+    return {
+      sampler: new FaceSampler(this.layout),
+      window: new PulseWindow(this.analysis),
+      analysed: 0,
+      latest: insufficientOutput(fillingReason(0, null)),
+    };
   }
 
   async warmup(): Promise<void> {
@@ -106,7 +109,7 @@ export class RppgDetector implements Detector {
         state.latest = insufficientOutput(insufficientReason(f), measurements);
         continue;
       }
-      const seed = deriveSeed(this.seed, 'rppg', this.name, face.trackId, state.analysed++);
+      const seed = this.nextWindowSeed(face.trackId, state);
       due.push({ state, features: f, request: { input: classifier, seed } });
     }
     await scoreDue(due, (requests) => scoreWindows(this.model, requests, this.config.samples), (d, s) => ({
@@ -116,20 +119,6 @@ export class RppgDetector implements Detector {
       measurements: windowMeasurements(d.features),
     }));
     return this.tracks.latest(input.faces);
-  }
-
-  endTrack(trackId: number): void {
-    this.tracks.end(trackId);
-  }
-
-  async dispose(): Promise<void> {
-    // The ONNX session belongs to the session factory (shared, released by the app).
-    this.tracks.clear();
-  }
-
-  /** Tracks with state (for tests: ended tracks must be freed). */
-  get trackCount(): number {
-    return this.tracks.size;
   }
 }
 
