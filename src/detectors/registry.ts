@@ -1,4 +1,4 @@
-import type { Static, TSchema } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { DetectorEntryConfig } from '../config.js';
 import { parseWith } from '../config.js';
 import { FakescopeError } from '../errors.js';
@@ -33,6 +33,18 @@ export interface DetectorRegistration<S extends TSchema = TSchema> {
  */
 export function defineDetector<S extends TSchema>(registration: DetectorRegistration<S>): DetectorRegistration<S> {
   return registration;
+}
+
+/**
+ * The fields a detector's config schema starts with: its `type`, an optional `name` in results
+ * (`defaultName` says what it defaults to) and the `model` it loads.
+ */
+export function detectorEntryHead<T extends string>(type: T, defaultName: string, model: { readonly default: string; readonly description: string }) {
+  return {
+    type: Type.Literal(type),
+    name: Type.Optional(Type.String({ description: `Name in results; defaults to ${defaultName}.` })),
+    model: Type.String({ default: model.default, description: model.description }),
+  };
 }
 
 export type DetectorRegistry = ReadonlyMap<string, DetectorRegistration>;

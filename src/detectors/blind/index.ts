@@ -1,13 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { defineDetector } from '../registry.js';
+import { defineDetector, detectorEntryHead } from '../registry.js';
 import { createBlindDetector } from './detector.js';
 import { loadBlindModel } from './manifest.js';
 
 const BlindConfig = Type.Object(
   {
-    type: Type.Literal('blind'),
-    name: Type.Optional(Type.String({ description: 'Name in results; defaults to the model name.' })),
-    model: Type.String({
+    ...detectorEntryHead('blind', 'the model name', {
       default: 'blind-mobilenet-sbi-mcd',
       description: 'Model folder under models/, a folder path, or a path to a manifest.json (see models/README.md).',
     }),

@@ -1,11 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { detectorEntryHead } from '../registry.js';
 
 /** Config of the `motion` detector entry. Unknown keys are rejected. */
 export const MotionConfigSchema = Type.Object(
   {
-    type: Type.Literal('motion'),
-    name: Type.Optional(Type.String({ description: 'Name in results; defaults to "motion".' })),
-    model: Type.String({
+    ...detectorEntryHead('motion', '"motion"', {
       default: 'motion/manifest.json',
       description: "Classifier manifest (fakescope-model-manifest/1, kind biological, family motion); relative paths resolve against the package's models/ folder.",
     }),

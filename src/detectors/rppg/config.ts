@@ -1,11 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { detectorEntryHead } from '../registry.js';
 
 /** Config of the `rppg` detector entry. Unknown keys are rejected. */
 export const RppgConfigSchema = Type.Object(
   {
-    type: Type.Literal('rppg'),
-    name: Type.Optional(Type.String({ description: 'Name in results; defaults to "rppg".' })),
-    model: Type.String({
+    ...detectorEntryHead('rppg', '"rppg"', {
       default: 'rppg/manifest.json',
       description: "Classifier manifest (fakescope-model-manifest/1, kind biological); relative paths resolve against the package's models/ folder.",
     }),
