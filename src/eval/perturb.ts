@@ -1,8 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { FakescopeError } from '../errors.js';
-import { classifyFailure } from '../ingest/ffmpeg-errors.js';
-import { FfmpegProcess } from '../ingest/ffmpeg-process.js';
+import { runFfmpeg } from '../ingest/ffmpeg-run.js';
 import { probeInput } from '../ingest/probe.js';
 
 /**
@@ -100,22 +99,10 @@ export async function perturbVideo(input: string, p: Perturbation, outDir: strin
   if (signal?.aborted) throw stopped();
   const still = probed.info.still;
   const output = join(outDir, `${basename(input, extname(input))}.${p.name}.${still ? 'jpg' : 'mp4'}`);
-  const proc = FfmpegProcess.start(opts.ffmpegPath ?? 'ffmpeg', perturbArgs(probed.ffmpegInput, probed.streamIndex, p, output, opts.preset, still));
-  const onAbort = () => void proc.kill();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const exit = await proc.exited;
-  signal?.removeEventListener('abort', onAbort);
-  if (exit.spawnError) throw exit.spawnError;
-  if (exit.code === 0 && !exit.killedByOwner) return output;
+  const end = await runFfmpeg(opts.ffmpegPath ?? 'ffmpeg', perturbArgs(probed.ffmpegInput, probed.streamIndex, p, output, opts.preset, still), probed, signal ? { signal } : {});
+  if (end.kind === 'ok') return output;
   await rm(output, { force: true });
-  if (exit.killedByOwner) throw stopped();
-  const error = classifyFailure({
-    tool: 'ffmpeg',
-    input: probed.display,
-    ffmpegInput: probed.ffmpegInput,
-    lines: proc.stderrTail(),
-    exitCode: exit.code,
-    signal: exit.signal,
-  });
+  if (end.kind === 'stopped') throw stopped();
+  const { error } = end;
   throw new FakescopeError(error.code, `perturbation ${p.name}: ${error.message}`, { cause: error });
 }

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { analysisSize } from './analysis-size.js';
 import { decodeArgs } from './decode-args.js';
-import { classifyFailure } from './ffmpeg-errors.js';
-import { FfmpegProcess } from './ffmpeg-process.js';
+import { runFfmpeg } from './ffmpeg-run.js';
 import { protocolWhitelist } from './input-policy.js';
 import { probeInput } from './probe.js';
 import type { SourceOptions } from './types.js';
@@ -31,23 +30,13 @@ export async function decodeOnly(input: string, opts: DecodeOnlyOptions): Promis
     timestamps: false,
   });
   const started = performance.now();
-  const proc = FfmpegProcess.start(opts.ffmpegPath ?? 'ffmpeg', args);
   let bytes = 0;
-  proc.stdout.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
+  const end = await runFfmpeg(opts.ffmpegPath ?? 'ffmpeg', args, probed, {
+    onStdout: (chunk) => {
+      bytes += chunk.length;
+    },
   });
-  const exit = await proc.exited;
   const ms = performance.now() - started;
-  if (exit.spawnError) throw exit.spawnError;
-  if (exit.code !== 0) {
-    throw classifyFailure({
-      tool: 'ffmpeg',
-      input: probed.display,
-      ffmpegInput: probed.ffmpegInput,
-      lines: proc.stderrTail(),
-      exitCode: exit.code,
-      signal: exit.signal,
-    });
-  }
+  if (end.kind === 'failed') throw end.error;
   return { frames: Math.floor(bytes / (width * height * 3)), ms };
 }
