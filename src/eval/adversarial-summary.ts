@@ -1,3 +1,4 @@
+import { meanOrNull } from '../core/stats.js';
 import type { AdversarialReport } from './types.js';
 
 /**
@@ -32,7 +33,6 @@ export interface AdversarialSetup {
   readonly queries: number;
 }
 
-const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /** The report over `crops`; rates are null when nothing qualifies for them. */
 export function summarizeAdversarial(setup: AdversarialSetup, crops: readonly AttackedCrop[]): AdversarialReport {
@@ -46,12 +46,12 @@ export function summarizeAdversarial(setup: AdversarialSetup, crops: readonly At
     queries: setup.queries,
     crops: crops.length,
     clips: new Set(crops.map((c) => c.file)).size,
-    meanPFakeBefore: mean(crops.map((c) => c.before.pFake)),
-    meanPFakeAfter: mean(crops.map((c) => c.after.pFake)),
+    meanPFakeBefore: meanOrNull(crops.map((c) => c.before.pFake)),
+    meanPFakeAfter: meanOrNull(crops.map((c) => c.after.pFake)),
     detectedBefore: detectedBefore.length,
     flipRate: detectedBefore.length ? flipped.length / detectedBefore.length : null,
-    meanEpistemicBefore: mean(crops.map((c) => c.before.epistemic)),
-    meanEpistemicAfter: mean(crops.map((c) => c.after.epistemic)),
+    meanEpistemicBefore: meanOrNull(crops.map((c) => c.before.epistemic)),
+    meanEpistemicAfter: meanOrNull(crops.map((c) => c.after.epistemic)),
     epistemicRoseFraction: crops.length ? rose.length / crops.length : null,
   };
 }

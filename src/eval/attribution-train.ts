@@ -1,3 +1,4 @@
+import { meanOrNull, quantile } from '../core/stats.js';
 import type { AttributionModel } from '../pipeline/attribution.js';
 import { ATTRIBUTION_FORMAT, classProbabilities } from '../pipeline/attribution.js';
 
@@ -96,16 +97,7 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return s;
 }
 
+/** The mean of the values present; 0 when none is. */
 function avg(v: readonly (number | null)[]): number {
-  const x = v.filter((e): e is number => e !== null);
-  return x.length ? x.reduce((a, e) => a + e, 0) / x.length : 0;
-}
-
-/** Linear-interpolated quantile of a non-empty list. */
-export function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
+  return meanOrNull(v.filter((e): e is number => e !== null)) ?? 0;
 }

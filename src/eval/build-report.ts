@@ -1,3 +1,4 @@
+import { meanOrNull } from '../core/stats.js';
 import type { AttributionModel } from '../pipeline/attribution.js';
 import { estimateSource } from '../pipeline/attribution.js';
 import type { PolicyInfo } from '../pipeline/calibration-files.js';
@@ -23,7 +24,6 @@ export interface EvalInputs {
   readonly bootstrapResamples?: number;
 }
 
-const mean = (v: readonly number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
 const truthOf = (r: ClipResult) => (r.item.label === 'real' ? 'real' : r.item.method);
 
 /** Real and fake weighted to equal totals. */
@@ -151,7 +151,7 @@ export function logoRows(results: readonly ClipResult[], model: AttributionModel
 export function robustnessRow(name: string, description: string, results: readonly ClipResult[], threshold: number): RobustnessRow {
   const ok = results.filter((r) => !r.error && r.fused.pFake !== null);
   const v = verdictMetrics(results, threshold);
-  const pOf = (label: string) => mean(ok.filter((r) => r.item.label === label).map((r) => r.fused.pFake as number));
+  const pOf = (label: string) => meanOrNull(ok.filter((r) => r.item.label === label).map((r) => r.fused.pFake as number));
   return {
     perturbation: name,
     description,
@@ -162,7 +162,7 @@ export function robustnessRow(name: string, description: string, results: readon
     accuracyAnswered: v.accuracyAnswered,
     meanPFakeReal: pOf('real'),
     meanPFakeFake: pOf('fake'),
-    meanEpistemic: mean(ok.map((r) => r.fused.epistemic ?? 0)),
+    meanEpistemic: meanOrNull(ok.map((r) => r.fused.epistemic ?? 0)),
   };
 }
 

@@ -8,6 +8,7 @@
  * for the input (empty, one class only, zero total weight) is `null`; malformed input (length
  * mismatch, NaN, p outside [0, 1], negative weight) throws RangeError.
  */
+import { quantileSorted } from '../core/stats.js';
 import { createPrng } from '../detectors/mc/prng.js';
 
 export interface RocPoint {
@@ -348,15 +349,6 @@ export function thresholdForAccuracy(
     if (pt.accuracy >= targetAccuracy && pt.coverage >= minCoverage) best = pt;
   }
   return best;
-}
-
-/** Linear-interpolation quantile (Hyndman–Fan type 7) of an ascending, non-empty array. */
-function quantileSorted(sorted: readonly number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const a = sorted[lo] as number;
-  const b = sorted[Math.min(lo + 1, sorted.length - 1)] as number;
-  return a + (h - lo) * (b - a);
 }
 
 /** Bin of p among `bins` bins [b/bins, (b+1)/bins), consistent with those bounds despite round-off. */

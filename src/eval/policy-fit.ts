@@ -1,7 +1,7 @@
+import { quantile } from '../core/stats.js';
 import { MAX_BINARY_ENTROPY } from '../core/uncertainty.js';
 import type { VideoScore } from '../pipeline/verdict.js';
 import { fuseScores } from '../pipeline/verdict.js';
-import { quantile } from './attribution-train.js';
 
 /**
  * Fits the verdict policy on calibration items (segments or clips), pure. First the fusion

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossValidate } from '../../src/eval/attribution-card.js';
-import { quantile, trainAttribution } from '../../src/eval/attribution-train.js';
+import { quantile } from '../../src/core/stats.js';
+import { trainAttribution } from '../../src/eval/attribution-train.js';
 import type { AttributionModel } from '../../src/pipeline/attribution.js';
 import { ATTRIBUTION_FORMAT, checkAttributionModel, classProbabilities, estimateSource, softmax } from '../../src/pipeline/attribution.js';
 

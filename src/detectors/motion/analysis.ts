@@ -2,7 +2,7 @@ import { filtfilt } from '../rppg/signal/bandpass.js';
 import { detrendLinear } from '../rppg/signal/detrend.js';
 import { gridEndingAt, resampleUniform } from '../rppg/signal/resample.js';
 import { powerSpectrum } from '../rppg/signal/spectrum.js';
-import { median, pearson } from '../rppg/signal/stats.js';
+import { median, pearson } from '../../core/stats.js';
 import type { MotionContext } from './options.js';
 import { HEAD_WIDTH, type MotionSample, PARTS_WIDTH } from './sampler.js';
 

@@ -8,7 +8,7 @@ import type { FftPlan } from './signal/fft.js';
 import { PULSE_METHODS, type PulseMethod, type RgbTrace, extractPulse } from './signal/pulse.js';
 import { countMissing, gridEndingAt, resampleUniform, type UniformGrid } from './signal/resample.js';
 import { bandPeak, bandProfile, powerSpectrum, snrDb } from './signal/spectrum.js';
-import { std } from './signal/stats.js';
+import { std } from '../../core/stats.js';
 
 /** One frame's sample of one face, at its presentation time in seconds. */
 export interface TimedSample {

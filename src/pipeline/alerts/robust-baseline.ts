@@ -1,3 +1,5 @@
+import { median } from '../../core/stats.js';
+
 /**
  * A rolling robust baseline: the median and the MAD (median absolute deviation) of the last
  * `window` values. Robust z-scores against it are not dragged by the very outliers they are meant
@@ -23,12 +25,6 @@ export class RollingRobust {
     const m = median(this.values);
     return { median: m, scale: 1.4826 * median(this.values.map((v) => Math.abs(v - m))) };
   }
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** (x − median) / max(scale, minScale). */

@@ -9,7 +9,7 @@ import { MOTION_FEATURES } from '../../../src/detectors/motion/analysis.js';
 import { createMotionContext } from '../../../src/detectors/motion/options.js';
 import { MotionSampler, type MotionSample } from '../../../src/detectors/motion/sampler.js';
 import { MotionWindow, type MotionWindowResult } from '../../../src/detectors/motion/window.js';
-import { pearson } from '../../../src/detectors/rppg/signal/stats.js';
+import { pearson } from '../../../src/core/stats.js';
 import { type MovingSpec, faceOf, landmarksAt, movingFrame } from './synth.js';
 
 const ctx = createMotionContext();

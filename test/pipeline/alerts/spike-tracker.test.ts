@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, RollingRobust, robustZ } from '../../../src/pipeline/alerts/robust-baseline.js';
+import { median } from '../../../src/core/stats.js';
+import { RollingRobust, robustZ } from '../../../src/pipeline/alerts/robust-baseline.js';
 import { SpikeTracker } from '../../../src/pipeline/alerts/spike-tracker.js';
 import type { SpikeAlertEvent, SpikePolicy } from '../../../src/pipeline/alerts/types.js';
 

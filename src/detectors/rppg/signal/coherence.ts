@@ -1,4 +1,4 @@
-import { pearson } from './stats.js';
+import { pearson } from '../../../core/stats.js';
 
 /**
  * Spatial coherence of the pulse across face cells. Blood reaches all of the face from the same

@@ -1,7 +1,12 @@
-/** Small statistics on numeric arrays. NaN-free input is assumed unless a function says otherwise. */
+/**
+ * The one module of small statistics on numeric arrays (mean, standard deviation, correlation,
+ * median, quantiles), used by the detectors' signal processing, the alerts' robust baseline and
+ * the evaluation. Pure functions. NaN-free input is assumed unless a function says otherwise.
+ */
 
 export type Signal = ArrayLike<number>;
 
+/** Arithmetic mean, summed in order; NaN for no values. */
 export function mean(x: Signal): number {
   const n = x.length;
   if (n === 0) return NaN;
@@ -65,4 +70,23 @@ export function median(x: Signal): number {
   v.sort((a, b) => a - b);
   const h = v.length >> 1;
   return v.length % 2 === 1 ? (v[h] as number) : ((v[h - 1] as number) + (v[h] as number)) / 2;
+}
+
+/** The mean of a list, or null for an empty one (a summary with nothing to average). */
+export function meanOrNull(x: Signal): number | null {
+  return x.length ? mean(x) : null;
+}
+
+/** Linear-interpolation quantile (Hyndman–Fan type 7) of an ascending, non-empty array. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const a = sorted[lo] as number;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)] as number;
+  return a + (h - lo) * (b - a);
+}
+
+/** {@link quantileSorted} of a non-empty list in any order. */
+export function quantile(values: readonly number[], q: number): number {
+  return quantileSorted([...values].sort((a, b) => a - b), q);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allFinite, mean, median, pearson, std } from '../../../../src/detectors/rppg/signal/stats.js';
+import { allFinite, mean, meanOrNull, median, pearson, quantile, quantileSorted, std } from '../../src/core/stats.js';
 
 describe('stats', () => {
   it.each([
@@ -31,5 +31,22 @@ describe('stats', () => {
     expect(() => pearson([1, 2], [1])).toThrow(RangeError);
     expect(allFinite([1, 2])).toBe(true);
     expect(allFinite([1, Infinity])).toBe(false);
+  });
+
+  it.each([
+    [[1, 2, 3, 4], 0, 1],
+    [[1, 2, 3, 4], 1, 4],
+    [[1, 2, 3, 4], 0.5, 2.5],
+    [[1, 2, 3, 4], 0.25, 1.75],
+    [[10, 20], 0.1, 11],
+    [[7], 0.3, 7],
+  ])('quantileSorted(%j, %f) = %f (type 7)', (x, q, v) => {
+    expect(quantileSorted(x, q)).toBeCloseTo(v, 12);
+    expect(quantile([...x].reverse(), q)).toBe(quantileSorted(x, q));
+  });
+
+  it('gives the mean or null for an empty list', () => {
+    expect(meanOrNull([])).toBeNull();
+    expect(meanOrNull([0.2, 0.4])).toBeCloseTo(0.3, 12);
   });
 });
