@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { checkSchemaVersion, storeTablesV1 } from './store-schema.js';
 
 /**
  * The server's embedded transactional database (SQLite through better-sqlite3, one file
@@ -14,24 +15,7 @@ import type { Database as Db } from 'better-sqlite3';
  * newer fakescope is refused (E_CONFIG) rather than written by code that does not know its schema.
  */
 export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE analyses (
-     id TEXT PRIMARY KEY,
-     created_at TEXT NOT NULL,
-     info TEXT NOT NULL
-   );
-   CREATE TABLE alerts (
-     n INTEGER PRIMARY KEY AUTOINCREMENT,
-     analysis_id TEXT NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
-     alert TEXT NOT NULL
-   );
-   CREATE INDEX alerts_by_analysis ON alerts(analysis_id, n);
-   CREATE TABLE payloads (
-     analysis_id TEXT NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
-     name TEXT NOT NULL,
-     size INTEGER NOT NULL,
-     sha256 TEXT NOT NULL,
-     PRIMARY KEY (analysis_id, name)
-   );
+  `${storeTablesV1({ json: 'TEXT', serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT', bigInt: 'INTEGER' })}
    CREATE TABLE quarantine (
      n INTEGER PRIMARY KEY AUTOINCREMENT,
      name TEXT NOT NULL,
@@ -63,9 +47,7 @@ export function openDatabase(path: string): Db {
 /** Brings `db` to SCHEMA_VERSION; returns the version it started at. */
 export function migrate(db: Db): number {
   const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > SCHEMA_VERSION) {
-    throw Object.assign(new Error(`the database is at schema version ${from}; this fakescope knows up to ${SCHEMA_VERSION}`), { schemaTooNew: true });
-  }
+  checkSchemaVersion(from, SCHEMA_VERSION);
   for (let v = from; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v] as string);

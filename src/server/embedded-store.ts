@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database as Db } from 'better-sqlite3';
-import { FakescopeError, describeError } from '../errors.js';
+import { FakescopeError } from '../errors.js';
 import { openDatabase } from './db.js';
+import { refuseNewerSchema } from './store-schema.js';
 import { parseInfo } from './store.js';
 import type { Store } from './store-contract.js';
 import { ANALYSIS_ID } from './store-contract.js';
@@ -25,8 +26,7 @@ export class EmbeddedStore implements Store {
     try {
       this.db = openDatabase(join(dataDir, 'fakescope.db'));
     } catch (e) {
-      if ((e as { schemaTooNew?: boolean }).schemaTooNew) throw new FakescopeError('E_CONFIG', `${join(dataDir, 'fakescope.db')}: ${describeError(e)}`);
-      throw e;
+      throw refuseNewerSchema(e, join(dataDir, 'fakescope.db'));
     }
   }
 

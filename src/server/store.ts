@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { Database as Db } from 'better-sqlite3';
-import { FakescopeError, describeError } from '../errors.js';
+import { describeError } from '../errors.js';
 import { openDatabase } from './db.js';
+import { refuseNewerSchema } from './store-schema.js';
 import { scanLegacy } from './legacy-import.js';
 import type { Digest } from './store-files.js';
-import { NdjsonAppenders, digestOf, freeBytes, onDisk, verifyDigest, writeAtomic } from './store-files.js';
+import { type ReportLocation, PayloadFiles } from './payload-files.js';
+import { digestOf, freeBytes, onDisk } from './store-files.js';
 import type { AlertWire } from './wire.js';
 import { AnalysisInfo } from './wire.js';
 
@@ -38,7 +40,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class AnalysisStore {
   readonly quarantined: QuarantinedRecord[] = [];
-  private readonly frameFiles = new NdjsonAppenders((id) => this.file(id, 'frames.ndjson'), 'frames');
+  private readonly payloads = new PayloadFiles((id, name) => this.file(id, name));
   private readonly db: Db;
 
   constructor(readonly dataDir: string) {
@@ -47,8 +49,7 @@ export class AnalysisStore {
     try {
       this.db = openDatabase(join(dataDir, 'fakescope.db'));
     } catch (e) {
-      if ((e as { schemaTooNew?: boolean }).schemaTooNew) throw new FakescopeError('E_CONFIG', `${join(dataDir, 'fakescope.db')}: ${describeError(e)}`);
-      throw e;
+      throw refuseNewerSchema(e, join(dataDir, 'fakescope.db'));
     }
   }
 
@@ -106,58 +107,44 @@ export class AnalysisStore {
   }
 
   appendFrame(id: string, frame: unknown): void {
-    this.frameFiles.append(id, frame);
+    this.payloads.appendFrame(id, frame);
   }
 
   closeFrames(id: string): void {
-    this.frameFiles.close(id);
+    this.payloads.closeFrames(id);
   }
 
   /** Writes a report; the final one's size and sha256 are committed first (checked by `reportPath`). */
   saveReport(id: string, report: unknown, partial: boolean): void {
     const text = JSON.stringify(report);
     if (partial) {
-      writeAtomic(this.file(id, 'report.partial.json'), text, `the checkpoint of ${id}`);
+      this.payloads.writeCheckpoint(id, text);
       return;
     }
     this.setDigest(id, 'report.json', digestOf(text));
-    writeAtomic(this.file(id, 'report.json'), text, `the report of ${id}`);
-    rmSync(this.file(id, 'report.partial.json'), { force: true });
+    this.payloads.writeFinalReport(id, text);
   }
 
   /** The printable report's thumbnails (src/report/thumbnails.ts), written once at the end. */
   saveThumbnails(id: string, thumbnails: readonly unknown[]): void {
-    writeAtomic(this.file(id, 'thumbnails.json'), JSON.stringify(thumbnails), `the thumbnails of ${id}`);
+    this.payloads.saveThumbnails(id, thumbnails);
   }
 
   /** The stored thumbnails; none when absent or unreadable (they are an illustration, not data). */
   thumbnails(id: string): unknown[] {
-    try {
-      const v: unknown = JSON.parse(readFileSync(this.file(id, 'thumbnails.json'), 'utf8'));
-      return Array.isArray(v) ? v : [];
-    } catch {
-      return [];
-    }
+    return this.payloads.thumbnails(id);
   }
 
   /**
    * Path of the final report (verified against its digest, or parsed when it has none), else of
    * the last checkpoint, else null. A final report that fails the check is E_STORE_CORRUPT.
    */
-  reportPath(id: string): { path: string; partial: boolean } | null {
-    const full = this.file(id, 'report.json');
-    if (existsSync(full)) {
-      const problem = this.checkReport(id, full);
-      if (problem === null) return { path: full, partial: false };
-      throw new FakescopeError('E_STORE_CORRUPT', `the stored report of ${id} is damaged (${problem}); its frames are still at /frames`);
-    }
-    const partial = this.file(id, 'report.partial.json');
-    return existsSync(partial) ? { path: partial, partial: true } : null;
+  reportPath(id: string): ReportLocation | null {
+    return this.payloads.reportPath(id, this.payloads.hasFinalReport(id) ? this.payloadDigest(id, 'report.json') : null);
   }
 
   framesPath(id: string): string | null {
-    const p = this.file(id, 'frames.ndjson');
-    return existsSync(p) ? p : null;
+    return this.payloads.framesPath(id);
   }
 
   uploadPath(id: string): string {
@@ -180,7 +167,7 @@ export class AnalysisStore {
   }
 
   close(): void {
-    this.frameFiles.closeAll();
+    this.payloads.close();
     if (this.db.open) this.db.close();
   }
 
@@ -193,17 +180,6 @@ export class AnalysisStore {
     onDisk(`the report of ${id}`, () =>
       this.db.prepare('INSERT INTO payloads (analysis_id, name, size, sha256) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET size = excluded.size, sha256 = excluded.sha256').run(id, name, d.size, d.sha256),
     );
-  }
-
-  private checkReport(id: string, path: string): string | null {
-    const d = this.payloadDigest(id, 'report.json');
-    if (d) return verifyDigest(path, d);
-    try {
-      JSON.parse(readFileSync(path, 'utf8'));
-      return null;
-    } catch {
-      return 'not complete JSON';
-    }
   }
 
   private importLegacy(): void {

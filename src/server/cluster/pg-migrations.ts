@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { checkSchemaVersion, storeTablesV1 } from '../store-schema.js';
 
 /**
  * Versioned migrations of the PostgreSQL store. `PG_MIGRATIONS[i]` takes the schema from version
@@ -8,25 +9,7 @@ import type { PoolClient } from 'pg';
  * Append new steps; never edit a released one.
  */
 export const PG_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE analyses (
-     id TEXT PRIMARY KEY,
-     created_at TEXT NOT NULL,
-     info JSONB NOT NULL
-   );
-   CREATE INDEX analyses_by_created ON analyses (created_at DESC, id DESC);
-   CREATE TABLE alerts (
-     n BIGSERIAL PRIMARY KEY,
-     analysis_id TEXT NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
-     alert JSONB NOT NULL
-   );
-   CREATE INDEX alerts_by_analysis ON alerts (analysis_id, n);
-   CREATE TABLE payloads (
-     analysis_id TEXT NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
-     name TEXT NOT NULL,
-     size BIGINT NOT NULL,
-     sha256 TEXT NOT NULL,
-     PRIMARY KEY (analysis_id, name)
-   );`,
+  storeTablesV1({ json: 'JSONB', serialKey: 'BIGSERIAL PRIMARY KEY', bigInt: 'BIGINT' }, '\n   CREATE INDEX analyses_by_created ON analyses (created_at DESC, id DESC);'),
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
@@ -42,9 +25,7 @@ export async function migratePg(client: PoolClient): Promise<number> {
     await client.query('CREATE TABLE IF NOT EXISTS fakescope_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM fakescope_schema');
     const from = rows[0]?.v ?? 0;
-    if (from > PG_SCHEMA_VERSION) {
-      throw Object.assign(new Error(`the database is at schema version ${from}; this fakescope knows up to ${PG_SCHEMA_VERSION}`), { schemaTooNew: true });
-    }
+    checkSchemaVersion(from, PG_SCHEMA_VERSION);
     for (let v = from; v < PG_SCHEMA_VERSION; v++) {
       await client.query('BEGIN');
       try {

@@ -5,6 +5,7 @@ import type { Store } from '../store-contract.js';
 import type { Digest } from '../store-files.js';
 import type { AlertWire, AnalysisInfo } from '../wire.js';
 import { redactUrl } from './redis-url.js';
+import { isSchemaTooNew, refuseNewerSchema } from '../store-schema.js';
 import { migratePg } from './pg-migrations.js';
 
 /**
@@ -43,8 +44,7 @@ export class PostgresStore implements Store {
       }
     } catch (e) {
       await store.pool.end().catch(() => undefined);
-      if ((e as { schemaTooNew?: boolean }).schemaTooNew) throw new FakescopeError('E_CONFIG', `${store.display}: ${describeError(e)}`);
-      throw store.unavailable(e);
+      throw isSchemaTooNew(e) ? refuseNewerSchema(e, store.display) : store.unavailable(e);
     }
     return store;
   }

@@ -6,7 +6,8 @@ import { FakescopeError } from '../../errors.js';
 import { checkId } from '../embedded-store.js';
 import type { Store } from '../store-contract.js';
 import type { Digest } from '../store-files.js';
-import { NdjsonAppenders, digestOf, freeBytes, onDisk, verifyDigest, writeAtomic } from '../store-files.js';
+import { type ReportLocation, PayloadFiles } from '../payload-files.js';
+import { digestOf, freeBytes, onDisk } from '../store-files.js';
 
 /**
  * The cluster's shared directory (`server.dataDir`, the same path on every node: NFS, a shared
@@ -21,7 +22,7 @@ import { NdjsonAppenders, digestOf, freeBytes, onDisk, verifyDigest, writeAtomic
  *   analyses/<id>/thumbnails.json     the printable report's pictures
  */
 export class SharedDir {
-  private readonly frameFiles = new NdjsonAppenders((id) => this.file(id, 'frames.ndjson'), 'frames');
+  private readonly payloads = new PayloadFiles((id, name) => this.file(id, name));
 
   constructor(readonly root: string) {
     mkdirSync(join(root, 'analyses'), { recursive: true });
@@ -75,57 +76,43 @@ export class SharedDir {
   }
 
   appendFrame(id: string, frame: unknown): void {
-    this.frameFiles.append(id, frame);
+    this.payloads.appendFrame(id, frame);
   }
 
   closeFrames(id: string): void {
-    this.frameFiles.close(id);
+    this.payloads.closeFrames(id);
   }
 
   /** Writes a report atomically; returns the final one's digest (to record in the Store). */
   writeReport(id: string, report: unknown, partial: boolean): Digest | null {
     const text = JSON.stringify(report);
     if (partial) {
-      writeAtomic(this.file(id, 'report.partial.json'), text, `the checkpoint of ${id}`);
+      this.payloads.writeCheckpoint(id, text);
       return null;
     }
-    writeAtomic(this.file(id, 'report.json'), text, `the report of ${id}`);
-    rmSync(this.file(id, 'report.partial.json'), { force: true });
+    this.payloads.writeFinalReport(id, text);
     return digestOf(text);
   }
 
   saveThumbnails(id: string, thumbnails: readonly unknown[]): void {
-    writeAtomic(this.file(id, 'thumbnails.json'), JSON.stringify(thumbnails), `the thumbnails of ${id}`);
+    this.payloads.saveThumbnails(id, thumbnails);
   }
 
   thumbnails(id: string): unknown[] {
-    try {
-      const v: unknown = JSON.parse(readFileSync(this.file(id, 'thumbnails.json'), 'utf8'));
-      return Array.isArray(v) ? v : [];
-    } catch {
-      return [];
-    }
+    return this.payloads.thumbnails(id);
   }
 
   /**
    * The final report, verified against the digest in `store` (parsed when the worker died before
    * recording it), else the last checkpoint, else null; a final report that fails is E_STORE_CORRUPT.
    */
-  async reportPath(id: string, store: Store): Promise<{ path: string; partial: boolean } | null> {
-    const full = this.file(id, 'report.json');
-    if (existsSync(full)) {
-      const d = await store.digest(id, 'report.json');
-      const problem = d ? verifyDigest(full, d) : parses(full);
-      if (problem === null) return { path: full, partial: false };
-      throw new FakescopeError('E_STORE_CORRUPT', `the stored report of ${id} is damaged (${problem}); its frames are still at /frames`);
-    }
-    const partial = this.file(id, 'report.partial.json');
-    return existsSync(partial) ? { path: partial, partial: true } : null;
+  async reportPath(id: string, store: Store): Promise<ReportLocation | null> {
+    const digest = this.payloads.hasFinalReport(id) ? await store.digest(id, 'report.json') : null;
+    return this.payloads.reportPath(id, digest);
   }
 
   framesPath(id: string): string | null {
-    const p = this.file(id, 'frames.ndjson');
-    return existsSync(p) ? p : null;
+    return this.payloads.framesPath(id);
   }
 
   freeBytes(): number | null {
@@ -133,7 +120,7 @@ export class SharedDir {
   }
 
   close(): void {
-    this.frameFiles.closeAll();
+    this.payloads.close();
   }
 
   private dir(id: string): string {
@@ -143,14 +130,5 @@ export class SharedDir {
 
   private file(id: string, name: string): string {
     return join(this.dir(id), name);
-  }
-}
-
-function parses(path: string): string | null {
-  try {
-    JSON.parse(readFileSync(path, 'utf8'));
-    return null;
-  } catch {
-    return 'not complete JSON';
   }
 }
