@@ -1,13 +1,32 @@
-"""MODEL_CARD.md for an exported model, written from the run's JSON records (generated: do not edit)."""
+"""The one model-card writer: every MODEL_CARD.md of models/ (the blind CNN families below,
+sbi_card.py, rppg/card.py, motion/card.py) is written with these helpers from its run's records,
+so numbers, intervals and missing values read the same way in every card (generated: do not edit).
+Also the card of the blind CNN families (export.py)."""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+DASH = '–'
 
-def _f(v, d: int = 3) -> str:
-    return '–' if v is None else f'{v:.{d}f}'
+
+def num(x, nd: int = 3, missing: str = DASH) -> str:
+    """x with nd decimals; `missing` for None and NaN (no value measured)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return missing
+    return f'{x:.{nd}f}'
+
+
+def interval(c, nd: int = 3) -> str:
+    """[lo, hi] of a confidence interval; a dash when there is none."""
+    return DASH if not c or c[0] is None else f'[{c[0]:.{nd}f}, {c[1]:.{nd}f}]'
+
+
+def write_card(path: Path, lines: list[str]) -> None:
+    """Writes the card's lines (one string per line, no trailing newline)."""
+    Path(path).write_text('\n'.join(lines))
 
 
 def write_model_card(path: Path, manifest: dict, config: dict, summary: dict, data: dict, cal: dict | None,
@@ -57,29 +76,29 @@ def write_model_card(path: Path, manifest: dict, config: dict, summary: dict, da
         lines += [
             '## Metrics on held-out test clips', '',
             f'{ev["items"]} items ({len(ev["clips"])} clips; each real crop once as real and once per generator), '
-            f'T = {ev["samples"]} MC samples, temperature {_f(ev["temperature"])}.', '',
+            f'T = {ev["samples"]} MC samples, temperature {num(ev["temperature"])}.', '',
             '| metric | value |', '|---|---|',
-            f'| AUC (mean MC p(fake)) | {_f(ev["auc"])} |', f'| accuracy at 0.5 (class-balanced) | {_f(ev["accuracy"])} |',
-            f'| ECE (15 bins, class-balanced) before / after temperature | {_f(ev["ece_before"], 4)} / {_f(ev["ece_after"], 4)} |',
+            f'| AUC (mean MC p(fake)) | {num(ev["auc"])} |', f'| accuracy at 0.5 (class-balanced) | {num(ev["accuracy"])} |',
+            f'| ECE (15 bins, class-balanced) before / after temperature | {num(ev["ece_before"], 4)} / {num(ev["ece_after"], 4)} |',
             f'| source attribution accuracy (gen head, {len(ev["attribution"]["classes"])} classes) | '
-            f'{_f(ev["attribution"]["accuracy"])} |',
-            f'| dense patch AUC (manipulated patches) | {_f(ev["dense"]["patchAuc"])} |', '',
+            f'{num(ev["attribution"]["accuracy"])} |',
+            f'| dense patch AUC (manipulated patches) | {num(ev["dense"]["patchAuc"])} |', '',
             '| generator | AUC vs real | mean p(fake) | epistemic (MI, nats) | aleatoric |', '|---|---|---|---|---|',
-            f'| real | – | {_f(ev["real"]["meanPFake"])} | {_f(ev["real"]["epistemic"], 4)} | {_f(ev["real"]["aleatoric"], 4)} |',
+            f'| real | – | {num(ev["real"]["meanPFake"])} | {num(ev["real"]["epistemic"], 4)} | {num(ev["real"]["aleatoric"], 4)} |',
         ]
         for g, v in ev['perGenerator'].items():
-            lines.append(f'| {g} | {_f(v["auc"])} | {_f(v["meanPFake"])} | {_f(v["epistemic"], 4)} | {_f(v["aleatoric"], 4)} |')
+            lines.append(f'| {g} | {num(v["auc"])} | {num(v["meanPFake"])} | {num(v["epistemic"], 4)} | {num(v["aleatoric"], 4)} |')
         if ev.get('ood'):
             lines += ['', 'Evaluation-only clips (dev media, out of distribution; never trained on):', '',
                       '| method | crops | mean p(fake) | epistemic | AUC vs test reals |', '|---|---|---|---|---|']
             for k, v in ev['ood'].items():
-                lines.append(f'| {k} | {v["items"]} | {_f(v["meanPFake"])} | {_f(v["epistemic"], 4)} | {_f(v["aucVsTestReal"])} |')
+                lines.append(f'| {k} | {v["items"]} | {num(v["meanPFake"])} | {num(v["epistemic"], 4)} | {num(v["aucVsTestReal"])} |')
         lines.append('')
     if cal:
         lines += ['## Calibration', '',
                   f'Temperature {cal["temperature"]} fitted on the validation split ({cal["items"]} items) by minimising '
                   f'the NLL of the MC-mean probability, applied to **each sample\'s logit** before the sigmoid. '
-                  f'Validation ECE {_f(cal["val"]["ece_before"], 4)} → {_f(cal["val"]["ece_after"], 4)}. '
+                  f'Validation ECE {num(cal["val"]["ece_before"], 4)} → {num(cal["val"]["ece_after"], 4)}. '
                   'Reliability diagram (validation): `reliability.png`; bins in the run\'s calibration.json.', '']
     if logo:
         lines += ['## Leave-one-generator-out', '',
@@ -88,8 +107,8 @@ def write_model_card(path: Path, manifest: dict, config: dict, summary: dict, da
                   '| held out | AUC held-out | AUC seen | MI held-out | MI seen | higher on held-out |',
                   '|---|---|---|---|---|---|']
         for g, r in logo.items():
-            lines.append(f'| {g} | {_f(r["auc"])} | {_f(r["aucSeen"])} | {_f(r["epistemicHeldOut"], 4)} | '
-                         f'{_f(r["epistemicSeen"], 4)} | {"yes" if r["epistemicHigherOnHeldOut"] else "no"} |')
+            lines.append(f'| {g} | {num(r["auc"])} | {num(r["aucSeen"])} | {num(r["epistemicHeldOut"], 4)} | '
+                         f'{num(r["epistemicSeen"], 4)} | {"yes" if r["epistemicHigherOnHeldOut"] else "no"} |')
         lines.append('')
     lines += [
         '## Limits', '',
@@ -102,4 +121,4 @@ def write_model_card(path: Path, manifest: dict, config: dict, summary: dict, da
         '- Research use; the training clips are research-only media.', '',
         '## Configuration', '', '```json', json.dumps(config, indent=2, sort_keys=True), '```', '',
     ]
-    path.write_text('\n'.join(lines))
+    write_card(path, lines)

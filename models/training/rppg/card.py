@@ -1,10 +1,10 @@
-"""Writes models/rppg/manifest.json and MODEL_CARD.md from train.py's result (no torch needed)."""
+"""Writes models/rppg/manifest.json and MODEL_CARD.md from train.py's result (no torch needed).
+Imported by train.py, which puts models/training on sys.path: the card goes through the one card
+writer, model_card.py."""
 import json
 import os
 
-
-def _f(x, nd=3):
-    return '–' if x is None or (isinstance(x, float) and x != x) else f'{x:.{nd}f}'
+from model_card import num, write_card
 
 
 def manifest(result):
@@ -71,7 +71,7 @@ def manifest(result):
     }
 
 
-def card(result, man):
+def card_lines(result, man):
     rep = result['report']
     ds = result['dataset']
     a = result['args']
@@ -148,28 +148,28 @@ def card(result, man):
     ]
     for split in ('train', 'val', 'test'):
         r = rep[split]
-        lines.append(f"| {split} | {_f(r['auc'])} | {_f(r['accuracy'])} | {_f(r['ece_before'])} | {_f(r['ece_after'])} | "
-                     f"{_f(r['nll_before'])} | {_f(r['nll_after'])} | {_f(r['mean_entropy'])} | {_f(r['mean_epistemic'], 4)} |")
+        lines.append(f"| {split} | {num(r['auc'])} | {num(r['accuracy'])} | {num(r['ece_before'])} | {num(r['ece_after'])} | "
+                     f"{num(r['nll_before'])} | {num(r['nll_after'])} | {num(r['mean_entropy'])} | {num(r['mean_epistemic'], 4)} |")
     lines += ['', 'Test split by manipulation (AUC against the test clips\' unmanipulated real windows):', '',
               '| manipulation | label | windows | mean p(fake) | share p >= 0.5 | AUC vs real | mean entropy | mean epistemic |',
               '|---|---|---|---|---|---|---|---|']
     for k, v in rep['test']['by_manipulation'].items():
-        lines.append(f"| {k} | {'fake' if v['label'] else 'real'} | {v['windows']} | {_f(v['mean_p'])} | {_f(v['frac_p_ge_0.5'])} | "
-                     f"{_f(v.get('auc_vs_real'))} | {_f(v['mean_entropy'])} | {_f(v['mean_epistemic'], 4)} |")
+        lines.append(f"| {k} | {'fake' if v['label'] else 'real'} | {v['windows']} | {num(v['mean_p'])} | {num(v['frac_p_ge_0.5'])} | "
+                     f"{num(v.get('auc_vs_real'))} | {num(v['mean_entropy'])} | {num(v['mean_epistemic'], 4)} |")
     st = rep['test']['by_stratum']
     lines += ['', 'Test split by pulse quality:', '', '| stratum | windows | real | fake | AUC | mean p real | mean p fake |', '|---|---|---|---|---|---|---|']
     for k, v in st.items():
-        lines.append(f"| {k} | {v['windows']} | {v['real']} | {v['fake']} | {_f(v['auc'])} | {_f(v['mean_p_real'])} | {_f(v['mean_p_fake'])} |")
+        lines.append(f"| {k} | {v['windows']} | {v['real']} | {v['fake']} | {num(v['auc'])} | {num(v['mean_p_real'])} | {num(v['mean_p_fake'])} |")
     lines += ['', 'Reliability (test, after temperature, 15 bins; empty bins omitted):', '', '| bin | windows | mean p | observed fake share |', '|---|---|---|---|']
     for b in rep['test_reliability']:
-        lines.append(f"| {b['lo']:.2f}-{b['hi']:.2f} | {b['windows']} | {_f(b['mean_p'])} | {_f(b['frac_fake'])} |")
+        lines.append(f"| {b['lo']:.2f}-{b['hi']:.2f} | {b['windows']} | {num(b['mean_p'])} | {num(b['frac_fake'])} |")
     lines += ['', '## Never trained on: development fakes and the AR-filter clip', '',
               'Windows of the clips as is, through the same extraction (hop 0.5 s). These are what the detector will meet; '
               'read them as a sanity check, not a benchmark (few clips, thresholds not tuned to them).', '',
               '| clip | windows | mean p(fake) | share p >= 0.5 | mean entropy | mean epistemic |', '|---|---|---|---|---|---|']
     for split in ('dev-fake', 'edge'):
         for k, v in rep[split].items():
-            lines.append(f"| {k} | {v['windows']} | {_f(v['mean_p'])} | {_f(v['frac_p_ge_0.5'])} | {_f(v['mean_entropy'])} | {_f(v['mean_epistemic'], 4)} |")
+            lines.append(f"| {k} | {v['windows']} | {num(v['mean_p'])} | {num(v['frac_p_ge_0.5'])} | {num(v['mean_entropy'])} | {num(v['mean_epistemic'], 4)} |")
     lines += [
         '',
         '## Limits',
@@ -194,7 +194,7 @@ def card(result, man):
         'Regenerate: `npm run build && node dist/scripts/rppg-dataset.js && /usr/bin/python3 models/training/rppg/train.py`.',
         '',
     ]
-    return '\n'.join(lines)
+    return lines
 
 
 def write_manifest_and_card(result, out_dir):
@@ -202,5 +202,4 @@ def write_manifest_and_card(result, out_dir):
     with open(os.path.join(out_dir, 'manifest.json'), 'w') as f:
         json.dump(man, f, indent=2)
         f.write('\n')
-    with open(os.path.join(out_dir, 'MODEL_CARD.md'), 'w') as f:
-        f.write(card(result, man))
+    write_card(os.path.join(out_dir, 'MODEL_CARD.md'), card_lines(result, man))
