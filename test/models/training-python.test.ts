@@ -16,7 +16,13 @@ if (!ready && process.env.CI) throw new Error(`CI must run the training-script t
 if (!ready) console.warn(`skipping the training-script tests: ${why}`);
 
 describe.skipIf(!ready)('training scripts (python unittest)', () => {
-  for (const mod of ['models.training.tests.test_sbi', 'models.training.tests.test_face_labels', 'models.training.tests.test_metrics']) {
+  for (const mod of [
+    'models.training.tests.test_sbi',
+    'models.training.tests.test_face_labels',
+    'models.training.tests.test_metrics',
+    'models.training.tests.test_model_card',
+    'models.training.tests.test_biological',
+  ]) {
     it(mod, () => {
       const r = spawnSync(PY, ['-m', 'unittest', '-v', mod], { encoding: 'utf8', timeout: 240_000 });
       expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);

@@ -38,6 +38,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from models.training.bayes import BayesLinear
+from models.training.biological import add_training_options, dropout_masks, file_digest, parity_inputs
 from models.training.face_index import GENERATORS, group_of, split_groups
 from models.training.metrics import auc, balanced_weights, ece, fit_temperature, sigmoid
 
@@ -48,20 +49,11 @@ CACHE = ROOT / 'models' / 'training' / 'cache' / 'motion'
 def parse_args():
     a = argparse.ArgumentParser()
     a.add_argument('--dataset', default=str(CACHE / 'dataset'))
-    a.add_argument('--seed', type=int, default=1)
-    a.add_argument('--epochs', type=int, default=60)
-    a.add_argument('--patience', type=int, default=12)
+    add_training_options(a, epochs=60, patience=12, batch=128, threads=1)
     a.add_argument('--hidden', type=int, default=64)
     a.add_argument('--hidden2', type=int, default=32)
-    a.add_argument('--dropout', type=float, default=0.5)
     a.add_argument('--input-dropout', type=float, default=0.2)
-    a.add_argument('--lr', type=float, default=1e-3)
-    a.add_argument('--weight-decay', type=float, default=1e-2)
-    a.add_argument('--batch', type=int, default=128)
-    a.add_argument('--samples', type=int, default=32)
-    a.add_argument('--threads', type=int, default=1)
     a.add_argument('--logo', action='store_true')
-    a.add_argument('--no-export', action='store_true')
     return a.parse_args()
 
 
@@ -153,8 +145,7 @@ class MotionNet(nn.Module):
 def draw_noise(model, n, t, rate, gen):
     if model.bayes:
         return torch.randn(n, t, model.noise_width, generator=gen)
-    keep = (torch.rand(n, t, model.noise_width, generator=gen) >= rate).float()
-    return keep / (1 - rate)
+    return dropout_masks(gen, n, t, model.noise_width, rate)
 
 
 def tensors(data, idx):
@@ -341,19 +332,13 @@ def export(model, data, args, classes, temperature, calib, report_eval, info, ou
                                     'logits': {0: 'N', 1: 'T'}, 'generator_logits': {0: 'N', 1: 'T'}})
     # Parity inputs the runtime test can rebuild (deterministic formulas), outputs from torch.
     pn, pt = 3, 4
-    size = data['rows'] * data['cols']
-    pm = torch.tensor([((i * 7919) % 1000) / 500 - 1 for i in range(pn * size)], dtype=torch.float32).reshape(pn, data['rows'], data['cols'])
-    pf = torch.tensor([((i * 7919) % 2001) / 1000 - 1 for i in range(pn * data['nf'])], dtype=torch.float32).reshape(pn, data['nf'])
-    if model.bayes:
-        pz = torch.tensor([((i * 104729) % 7) / 3 - 1 for i in range(pn * pt * model.noise_width)], dtype=torch.float32)
-    else:
-        pz = torch.tensor([0.0 if (i * 104729) % 5 == 0 else 1 / (1 - args.dropout) for i in range(pn * pt * model.noise_width)], dtype=torch.float32)
+    pm, pf, pz = parity_inputs(pn, pt, data['rows'], data['cols'], data['nf'], model.noise_width, args.dropout, 'normal-grid' if model.bayes else 'mask')
     with torch.no_grad():
-        pl, pg = model(pm, pf, pz.reshape(pn, pt, model.noise_width))
+        pl, pg = model(torch.from_numpy(pm), torch.from_numpy(pf), torch.from_numpy(pz))
     parity = {'N': pn, 'T': pt, 'rate': args.dropout, 'noise': 'normal-grid' if model.bayes else 'mask', 'tolerance': 1e-4,
               'logits': [[round(float(v), 6) for v in row] for row in pl], 'generatorLogits0': [round(float(v), 6) for v in pg[0, 0]]}
     (out_dir / 'parity.json').write_text(json.dumps(parity, indent=1) + '\n')
-    blob = path.read_bytes()
+    digest = file_digest(path.read_bytes())
     params = sum(p.numel() for p in model.parameters())
     noise_input = {'name': 'noise', 'shape': ['N', 'T', model.noise_width], 'dtype': 'float32', 'drives': ['logits', 'generator_logits']}
     if model.bayes:
@@ -370,7 +355,7 @@ def export(model, data, args, classes, temperature, calib, report_eval, info, ou
                         + (f'BayesLinear({args.hidden}->{args.hidden2})' if model.bayes else f'MC-dropout mask -> Linear({args.hidden}->{args.hidden2})')
                         + f' -> ReLU -> fake Linear({args.hidden2}->1), generator Linear({args.hidden2}->{len(classes)})',
         'head': 'bayesian' if model.bayes else 'dropout',
-        'file': 'model.onnx', 'sha256': hashlib.sha256(blob).hexdigest(), 'bytes': len(blob), 'opset': 13, 'parameters': int(params),
+        'file': 'model.onnx', **digest, 'opset': 13, 'parameters': int(params),
         'inputs': {
             'map': {'name': 'motion_map', 'shape': ['N', data['rows'], data['cols']], 'dtype': 'float32',
                     'meaning': 'motion map of the window (src/detectors/motion/analysis.ts): per phase channel, log10 power of the phase velocity at bins 1..spectrumBins, then log10 RMS of the low-band and action-band magnified motion'},

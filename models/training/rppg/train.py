@@ -39,23 +39,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
 sys.path.insert(0, os.path.dirname(HERE))  # models/training: the metrics shared with the blind models
 import metrics as M  # noqa: E402
+from biological import add_training_options, dropout_masks, file_digest, parity_inputs  # noqa: E402
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', default=os.path.join(ROOT, 'models/training/cache/rppg/dataset'))
     p.add_argument('--out', default=os.path.join(ROOT, 'models/rppg'))
-    p.add_argument('--seed', type=int, default=1)
-    p.add_argument('--epochs', type=int, default=20)
-    p.add_argument('--patience', type=int, default=5)
-    p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--lr', type=float, default=1e-3)
-    p.add_argument('--weight-decay', type=float, default=1e-2)
-    p.add_argument('--dropout', type=float, default=0.5)
+    add_training_options(p, epochs=20, patience=5, batch=64, threads=2)
     p.add_argument('--row-drop', type=int, default=4, help='augmentation: blank up to this many cell rows')
-    p.add_argument('--samples', type=int, default=32, help='MC samples for evaluation and the manifest default')
-    p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--no-export', action='store_true')
     p.add_argument('--export-only', action='store_true', help='re-export the saved checkpoint and result (no training)')
     return p.parse_args()
 
@@ -173,11 +165,6 @@ class RppgNet(nn.Module):
         return self.out(x).squeeze(-1)                 # [N, T]
 
 
-def masks(gen, n, t, width, rate):
-    keep = (torch.rand(n, t, width, generator=gen) >= rate).float()
-    return keep / (1 - rate)
-
-
 def drop_rows(maps, feats, gen, max_rows, valid_index):
     """Blanks up to max_rows random cell rows per window (cells the skin test loses), updating the
     valid-cell feature as the runtime would report it."""
@@ -212,7 +199,7 @@ def predict_logits(model, data, idx, t, rate, seed, batch=256):
             b = idx[s: s + batch]
             m = torch.from_numpy(data.maps[b])
             f = torch.from_numpy(data.feats[b])
-            noise = masks(gen, len(b), t, model.feature_width, rate)
+            noise = dropout_masks(gen, len(b), t, model.feature_width, rate)
             out.append(model(m, f, noise))
     return torch.cat(out).numpy()
 
@@ -244,7 +231,7 @@ def train(args, data):
             m, f = drop_rows(m, f, gen, args.row_drop, data.index['features'].index('valid_cells'))
             y = torch.from_numpy(data.labels[b])
             w = torch.from_numpy(data.weights[b])
-            noise = masks(gen, len(b), 1, model.feature_width, args.dropout)
+            noise = dropout_masks(gen, len(b), 1, model.feature_width, args.dropout)
             logit = model(m, f, noise)[:, 0]
             loss = (w * F.binary_cross_entropy_with_logits(logit, y, reduction='none')).sum() / w.sum()
             opt.zero_grad()
@@ -373,16 +360,6 @@ class Exported(nn.Module):
         return self.net(ppg_map, features, noise)
 
 
-def closed_form_inputs(n, t, rows, cols, nf, width, rate):
-    i = np.arange(n * rows * cols)
-    ppg = (((i * 7919) % 1000) / 500.0 - 1).astype(np.float32).reshape(n, rows, cols)
-    j = np.arange(n * nf)
-    feats = (((j * 7919) % 2001) / 1000.0 - 1).astype(np.float32).reshape(n, nf)
-    k = np.arange(n * t * width)
-    noise = np.where((k * 104729) % 5 == 0, 0.0, 1 / (1 - rate)).astype(np.float32).reshape(n, t, width)
-    return ppg, feats, noise
-
-
 def export(model, data, args, out_dir):
     import onnx
 
@@ -404,7 +381,7 @@ def export(model, data, args, out_dir):
     assert not ops & {'Dropout', 'RandomUniform', 'RandomUniformLike', 'RandomNormal', 'RandomNormalLike', 'Bernoulli'}, ops
     # torch.onnx.export restores the wrapper's (training) mode afterwards, recursively: back to eval.
     wrapped.eval()
-    ppg, feats, noise = closed_form_inputs(2, 4, rows, cols, nf, width, args.dropout)
+    ppg, feats, noise = parity_inputs(2, 4, rows, cols, nf, width, args.dropout)
     with torch.no_grad():
         ref = wrapped(torch.from_numpy(ppg), torch.from_numpy(feats), torch.from_numpy(noise)).numpy()
     parity = {
@@ -415,8 +392,7 @@ def export(model, data, args, out_dir):
     with open(os.path.join(out_dir, 'parity.json'), 'w') as f:
         json.dump(parity, f, indent=1)
     with open(path, 'rb') as f:
-        blob = f.read()
-    return {'sha256': hashlib.sha256(blob).hexdigest(), 'bytes': len(blob), 'ops': sorted(ops)}
+        return {**file_digest(f.read()), 'ops': sorted(ops)}
 
 
 def main():
