@@ -35,13 +35,21 @@ def template68() -> np.ndarray:
     return pts
 
 
-def landmarks68_from_keypoints(kp: dict) -> np.ndarray:
-    """[68, 2] crop pixels from the six keypoints of the index (`leftEye`, `rightEye`, `mouth`, ears)."""
+def eye_mouth_axes(kp: dict):
+    """The face frame the six keypoints span (shared with masks.face_frame): the origin between the
+    eyes, the eye vector `ex` and its length `e`, the unit normal towards the mouth and the
+    eye-to-mouth distance along it (at least 0.6 eye distances)."""
     le, re, mouth = (np.asarray(kp[k], np.float64) for k in ('leftEye', 'rightEye', 'mouth'))
     origin = (le + re) / 2
     ex = re - le
     e = np.linalg.norm(ex) + 1e-6
     normal = np.array([-ex[1], ex[0]]) / e
     d_em = max(float(np.dot(mouth - origin, normal)), 0.6 * e)
+    return origin, ex, e, normal, d_em
+
+
+def landmarks68_from_keypoints(kp: dict) -> np.ndarray:
+    """[68, 2] crop pixels from the six keypoints of the index (`leftEye`, `rightEye`, `mouth`, ears)."""
+    origin, ex, _, normal, d_em = eye_mouth_axes(kp)
     t = template68()
     return origin + t[:, :1] * ex + t[:, 1:2] * normal * d_em

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .imageops import blur_mask, morph_mask
+from .landmarks import eye_mouth_axes
 
 @dataclass(frozen=True)
 class FaceFrame:
@@ -27,12 +28,7 @@ class FaceFrame:
 
 
 def face_frame(lm: dict) -> FaceFrame:
-    le, re, mouth = (np.asarray(lm[k], np.float64) for k in ('leftEye', 'rightEye', 'mouth'))
-    origin = (le + re) / 2
-    ex = re - le
-    e = np.linalg.norm(ex) + 1e-6
-    normal = np.array([-ex[1], ex[0]]) / e
-    d_em = max(float(np.dot(mouth - origin, normal)), 0.6 * e)
+    origin, ex, e, normal, d_em = eye_mouth_axes(lm)
     ears = np.linalg.norm(np.asarray(lm['rightEar'], float) - np.asarray(lm['leftEar'], float)) / e
     # Ear-to-ear is about 2 eye distances on a frontal face; the cheeks sit a little inside.
     half_width = float(np.clip(0.42 * ears, 0.7, 1.05))
