@@ -10,8 +10,9 @@ import type { OnnxSessionFactory } from './onnx/session.js';
  *  - `ok`: `pFake` and `uncertainty` are set.
  *  - `insufficient`: the detector has no trustworthy answer yet (window filling, signal too weak,
  *    face too small). `pFake` is null; this must be read as maximal uncertainty, never as "real".
- *  - `skipped`: the detector did not look at this face on this frame (rate-limited); the last
- *    result for the track still stands.
+ *  - `skipped`: the detector does not apply to this input and was not asked (a biological
+ *    detector on a still image: `pipeline/detector-stage.ts`, reason NOT_APPLICABLE_TO_STILLS);
+ *    the report leaves it out (neither evidence nor an insufficient face-frame).
  */
 export interface DetectorOutput {
   readonly state: 'ok' | 'insufficient' | 'skipped';
