@@ -41,13 +41,11 @@ def fit(x: np.ndarray, y: np.ndarray, clips: np.ndarray, c: float):
 def video_table(d: dict, idx: np.ndarray, logit: np.ndarray) -> tuple:
     p = 1 / (1 + np.exp(-logit))
     vs = video_scores(d['clip'][idx], d['track'][idx], p)
-    label = {c: int(l) for c, l in zip(d['clip'][idx], d['label'][idx])}
     clips = sorted(vs)
     # a clip is fake when any of its faces is (per-face labels keep untouched people real)
     lab = {c: 0 for c in clips}
     for c, l in zip(d['clip'][idx], d['label'][idx]):
         lab[c] = max(lab[c], int(l))
-    del label
     return np.array([vs[c] for c in clips]), np.array([lab[c] for c in clips]), clips
 
 

@@ -43,6 +43,7 @@ export interface JsonSummary {
 
 export function jsonSummary(r: Report, reportPath: string | null): JsonSummary {
   const s = r.summary;
+  const weights = effectiveWeights(s.policy.weights, Object.keys(r.detectors));
   const threshold = s.policy.decisionThreshold;
   const words = s.plain;
   return {
@@ -72,7 +73,7 @@ export function jsonSummary(r: Report, reportPath: string | null): JsonSummary {
       headline: t.plain.headline,
     })),
     detectors: Object.fromEntries(
-      Object.entries(r.detectors).map(([name, d]) => [name, { applicable: d.applicable !== false, pFake: d.pFake, evidenceFrames: d.evidenceFrames, weight: effectiveWeights(s.policy.weights, Object.keys(r.detectors))[name] as number }]),
+      Object.entries(r.detectors).map(([name, d]) => [name, { applicable: d.applicable !== false, pFake: d.pFake, evidenceFrames: d.evidenceFrames, weight: weights[name] as number }]),
     ),
     report: reportPath,
   };

@@ -37,6 +37,7 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
   const names = Object.keys(r.detectors);
   if (names.length === 0) lines.push('  detectors: none configured');
   const width = Math.max(0, ...names.map((n) => n.length));
+  const unweighted = unweightedDetectors(s.policy.weights, names);
   for (const name of names) {
     const d = r.detectors[name]!;
     if (d.applicable === false) {
@@ -45,8 +46,7 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
     }
     const score = d.uncertainty ? formatScore(d.uncertainty) : 'no answer';
     const w = s.policy.weights?.[name];
-    const unweighted = unweightedDetectors(s.policy.weights, Object.keys(r.detectors)).includes(name);
-    const weight = w !== undefined ? `; fusion weight ${w.toFixed(2)}` : unweighted ? '; not in the fitted verdict policy: not counted' : '';
+    const weight = w !== undefined ? `; fusion weight ${w.toFixed(2)}` : unweighted.includes(name) ? '; not in the fitted verdict policy: not counted' : '';
     lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient${weight})`);
   }
   const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';

@@ -93,14 +93,18 @@ export function fuseScores(scores: readonly VideoScore[], weights?: readonly num
  * verdict. When none of them is in the fitted weights (or there are none), every detector counts 1.
  */
 export function effectiveWeights(weights: Readonly<Record<string, number>> | undefined, names: readonly string[]): Record<string, number> {
-  const fitted = weights !== undefined && names.some((n) => weights[n] !== undefined);
-  return Object.fromEntries(names.map((n) => [n, fitted ? (weights[n] ?? 0) : 1]));
+  const fitted = fittedFor(weights, names);
+  return Object.fromEntries(names.map((n) => [n, fitted ? (weights?.[n] ?? 0) : 1]));
+}
+
+/** Whether the policy's fitted weights name any of these detectors (then they decide who counts). */
+function fittedFor(weights: Readonly<Record<string, number>> | undefined, names: readonly string[]): boolean {
+  return weights !== undefined && names.some((n) => weights[n] !== undefined);
 }
 
 /** The named detectors that the policy's fitted weights leave out, and so do not count (`effectiveWeights`). */
 export function unweightedDetectors(weights: Readonly<Record<string, number>> | undefined, names: readonly string[]): string[] {
-  if (!weights || !names.some((n) => weights[n] !== undefined)) return [];
-  return names.filter((n) => weights[n] === undefined);
+  return fittedFor(weights, names) ? names.filter((n) => weights?.[n] === undefined) : [];
 }
 
 /** Fuse named detector scores with the policy's weights (`effectiveWeights`) and decide. */
