@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { ReportBuilder } from '../../src/pipeline/report.js';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import { summarizeSamples } from '../../src/core/uncertainty.js';
 import { ReportDoc } from '../../src/server/report-doc.js';
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../pipeline/report-schema.js';
 import { humanReport } from '../../report/human-report.js';
 import type { Thumbnail } from '../../report/html-report.js';
 import { renderHtmlReport } from '../../report/html-report.js';
