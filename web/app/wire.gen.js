@@ -138,6 +138,7 @@ export const SCHEMAS = {
           ],
           "properties": {
            "verdict": {
+            "description": "`uncertain` is an answer, not a failure: too little evidence, epistemic uncertainty too high, detectors disagreeing, or p(fake) too close to the threshold",
             "anyOf": [
              {
               "const": "real",
@@ -154,6 +155,7 @@ export const SCHEMAS = {
             ]
            },
            "why": {
+            "description": "why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`",
             "type": "string"
            },
            "headline": {
@@ -294,9 +296,11 @@ export const SCHEMAS = {
       ],
       "properties": {
        "seq": {
+        "description": "index of the analysed frame, from 0",
         "type": "integer"
        },
        "ptsMs": {
+        "description": "presentation time, ms from the start of the input",
         "type": "number"
        },
        "width": {
@@ -321,6 +325,8 @@ export const SCHEMAS = {
            "type": "integer"
           },
           "box": {
+           "additionalProperties": false,
+           "description": "axis-aligned box in analysis-frame pixels, (x, y) its top-left corner",
            "type": "object",
            "required": [
             "x",
@@ -344,9 +350,11 @@ export const SCHEMAS = {
            }
           },
           "score": {
+           "description": "face detector confidence",
            "type": "number"
           },
           "source": {
+           "description": "`detected` by the face detector on this frame, or `predicted` by the tracker's motion model",
            "anyOf": [
             {
              "const": "detected",
@@ -358,10 +366,57 @@ export const SCHEMAS = {
             }
            ]
           },
+          "verdict": {
+           "additionalProperties": false,
+           "title": "FaceVerdict",
+           "description": "set by the report builder; absent on results that did not pass through it",
+           "type": "object",
+           "required": [
+            "verdict",
+            "why",
+            "pFake"
+           ],
+           "properties": {
+            "verdict": {
+             "description": "`uncertain` is an answer, not a failure: too little evidence, epistemic uncertainty too high, detectors disagreeing, or p(fake) too close to the threshold",
+             "anyOf": [
+              {
+               "const": "real",
+               "type": "string"
+              },
+              {
+               "const": "fake",
+               "type": "string"
+              },
+              {
+               "const": "uncertain",
+               "type": "string"
+              }
+             ]
+            },
+            "why": {
+             "description": "why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`",
+             "type": "string"
+            },
+            "pFake": {
+             "anyOf": [
+              {
+               "type": "number"
+              },
+              {
+               "type": "null"
+              }
+             ]
+            }
+           }
+          },
           "detectors": {
            "type": "object",
            "patternProperties": {
             "^(.*)$": {
+             "additionalProperties": false,
+             "title": "DetectorOutput",
+             "description": "What one detector says about one face on one frame.",
              "type": "object",
              "required": [
               "state",
@@ -370,6 +425,7 @@ export const SCHEMAS = {
              ],
              "properties": {
               "state": {
+               "description": "`ok`; `insufficient`: no trustworthy answer yet (window filling, signal too weak), to be read as maximal uncertainty, never as \"real\"; `skipped`: the detector did not judge this face (not applicable to the input)",
                "anyOf": [
                 {
                  "const": "ok",
@@ -388,6 +444,7 @@ export const SCHEMAS = {
               "pFake": {
                "anyOf": [
                 {
+                 "description": "p(fake); null unless `ok`",
                  "type": "number"
                 },
                 {
@@ -398,6 +455,9 @@ export const SCHEMAS = {
               "uncertainty": {
                "anyOf": [
                 {
+                 "additionalProperties": false,
+                 "title": "Uncertainty",
+                 "description": "Statistics of Monte Carlo samples of p(fake). Video and track scores pool the samples of all face-frames, so disagreement between frames is epistemic.",
                  "type": "object",
                  "required": [
                   "mean",
@@ -409,21 +469,35 @@ export const SCHEMAS = {
                  ],
                  "properties": {
                   "mean": {
+                   "description": "mean p(fake) over the Monte Carlo samples",
                    "type": "number"
                   },
                   "std": {
+                   "description": "population standard deviation of the sampled p(fake)",
                    "type": "number"
                   },
                   "entropy": {
+                   "description": "predictive entropy H[mean], nats",
                    "type": "number"
                   },
                   "aleatoric": {
+                   "description": "expected entropy E[H[p_t]], nats",
                    "type": "number"
                   },
                   "epistemic": {
+                   "description": "mutual information (entropy − aleatoric, ≥ 0), plus ln 2 · `distance` when there is one; nats",
                    "type": "number"
                   },
                   "samples": {
+                   "description": "samples behind the numbers (T, or T_eff for temporal MC sampling; a sum of fusion weights for a fused score)",
+                   "type": "number"
+                  },
+                  "mutualInformation": {
+                   "description": "entropy − aleatoric, nats; present when `distance` is",
+                   "type": "number"
+                  },
+                  "distance": {
+                   "description": "distance of the face's features from the training data, in [0, 1] (detectors with a feature density only)",
                    "type": "number"
                   }
                  }
@@ -434,48 +508,10 @@ export const SCHEMAS = {
                ]
               },
               "reason": {
+               "description": "why the state is not `ok`, in a few words",
                "type": "string"
               }
              }
-            }
-           }
-          },
-          "verdict": {
-           "type": "object",
-           "required": [
-            "verdict",
-            "why",
-            "pFake"
-           ],
-           "properties": {
-            "verdict": {
-             "anyOf": [
-              {
-               "const": "real",
-               "type": "string"
-              },
-              {
-               "const": "fake",
-               "type": "string"
-              },
-              {
-               "const": "uncertain",
-               "type": "string"
-              }
-             ]
-            },
-            "why": {
-             "type": "string"
-            },
-            "pFake": {
-             "anyOf": [
-              {
-               "type": "number"
-              },
-              {
-               "type": "null"
-              }
-             ]
             }
            }
           }
@@ -495,6 +531,7 @@ export const SCHEMAS = {
       ],
       "properties": {
        "verdict": {
+        "description": "`uncertain` is an answer, not a failure: too little evidence, epistemic uncertainty too high, detectors disagreeing, or p(fake) too close to the threshold",
         "anyOf": [
          {
           "const": "real",
@@ -511,6 +548,7 @@ export const SCHEMAS = {
         ]
        },
        "why": {
+        "description": "why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`",
         "type": "string"
        },
        "headline": {
@@ -551,6 +589,8 @@ export const SCHEMAS = {
       }
      },
      "timing": {
+      "additionalProperties": false,
+      "description": "wall-clock ms spent per stage on this frame",
       "type": "object",
       "required": [
        "facesMs",
@@ -883,6 +923,7 @@ export const SCHEMAS = {
           ],
           "properties": {
            "verdict": {
+            "description": "`uncertain` is an answer, not a failure: too little evidence, epistemic uncertainty too high, detectors disagreeing, or p(fake) too close to the threshold",
             "anyOf": [
              {
               "const": "real",
@@ -899,6 +940,7 @@ export const SCHEMAS = {
             ]
            },
            "why": {
+            "description": "why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`",
             "type": "string"
            },
            "headline": {
@@ -1268,6 +1310,7 @@ export const SCHEMAS = {
           ],
           "properties": {
            "verdict": {
+            "description": "`uncertain` is an answer, not a failure: too little evidence, epistemic uncertainty too high, detectors disagreeing, or p(fake) too close to the threshold",
             "anyOf": [
              {
               "const": "real",
@@ -1284,6 +1327,7 @@ export const SCHEMAS = {
             ]
            },
            "why": {
+            "description": "why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`",
             "type": "string"
            },
            "headline": {
@@ -1544,6 +1588,7 @@ export const SCHEMAS = {
       ],
       "properties": {
        "verdict": {
+        "description": "`uncertain` is an answer, not a failure: too little evidence, epistemic uncertainty too high, detectors disagreeing, or p(fake) too close to the threshold",
         "anyOf": [
          {
           "const": "real",
@@ -1560,6 +1605,7 @@ export const SCHEMAS = {
         ]
        },
        "why": {
+        "description": "why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`",
         "type": "string"
        },
        "headline": {
