@@ -29,6 +29,19 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 const closed = { additionalProperties: false } as const;
 
+/**
+ * A face's verdict is always fused (verdict.ts `fusedVerdict`), so it always has `disagreement`.
+ * Required here, it is also serialised where the code puts it: fastify writes an object's
+ * required properties before its optional ones.
+ */
+const TrackVerdictSchema = Type.Object(
+  {
+    ...VerdictResultSchema.properties,
+    disagreement: Nullable(Type.Number({ description: "weighted population std of the detectors' p(fake) (0 with one detector)" })),
+  },
+  { ...closed, title: 'TrackVerdict', description: 'A fused score and its three-way verdict.' },
+);
+
 export const TrackSummarySchema = Type.Object(
   {
     trackId: Type.Integer(),
@@ -39,7 +52,7 @@ export const TrackSummarySchema = Type.Object(
     frames: Type.Integer({ description: 'frames on which the track was present (detected or predicted)' }),
     detectedFrames: Type.Integer({ description: 'frames on which the face detector confirmed it; on the others the box was predicted by the motion model' }),
     detectors: Type.Record(Type.String(), VideoScoreSchema, { description: "each detector's score over this face's frames" }),
-    verdict: { ...VerdictResultSchema, description: "this face's fused score and verdict under the summary's policy: with several faces, each gets its own answer" },
+    verdict: { ...TrackVerdictSchema, description: "this face's fused score and verdict under the summary's policy: with several faces, each gets its own answer" },
     plain: { ...PlainVerdictSchema, description: 'that verdict in words, as `summary.plain`' },
   },
   { ...closed, title: 'TrackSummary', description: 'One face followed over frames.' },

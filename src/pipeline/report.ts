@@ -132,7 +132,8 @@ export class ReportBuilder {
   }
 
   private trackSummary(t: TrackAcc, policy: VerdictPolicy, words: (r: VerdictResult) => PlainVerdict): TrackSummary {
-    const verdict = this.trackVerdict(t.trackId, policy) as VerdictResult;
+    // A track that was added has a verdict, and a fused one always says how far the detectors disagree.
+    const verdict = this.trackVerdict(t.trackId, policy) as TrackSummary['verdict'];
     return {
       trackId: t.trackId,
       firstSeq: t.firstSeq,
