@@ -34,7 +34,7 @@ const closed = { additionalProperties: false } as const;
  * Required here, it is also serialised where the code puts it: fastify writes an object's
  * required properties before its optional ones.
  */
-const TrackVerdictSchema = Type.Object(
+export const TrackVerdictSchema = Type.Object(
   {
     ...VerdictResultSchema.properties,
     disagreement: Nullable(Type.Number({ description: "weighted population std of the detectors' p(fake) (0 with one detector)" })),
@@ -83,12 +83,12 @@ export const ReportSummarySchema = Type.Object(
     uncertainSegments: Type.Array(UncertainSegmentSchema, { description: "epistemic-spike alert segments (the same epistemic figure as the verdict's), per face" }),
     uncertainCoverage: Type.Number({ description: 'fraction of the face time the segments cover; above `policy.maxUncertainCoverage` the verdict is uncertain' }),
     policy: VerdictPolicySchema,
-    attribution: Nullable(SourceEstimateSchema),
+    attribution: Nullable(SourceEstimateSchema, { description: 'likely source (generator) from the uncertainty features; null without an attribution model or without evidence' }),
     features: SegmentFeaturesSchema,
-    durationMs: Type.Number(),
-    frames: Type.Integer(),
+    durationMs: Type.Number({ description: "the input's duration (the last frame's time when it is not known)" }),
+    frames: Type.Integer({ description: 'analysed frames' }),
     framesWithFaces: Type.Integer(),
-    tracks: Type.Integer(),
+    tracks: Type.Integer({ description: 'face tracks' }),
     maxFacesPerFrame: Type.Integer(),
   },
   { ...closed, title: 'ReportSummary', description: 'The answer for the whole input.' },

@@ -1,4 +1,4 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type SchemaOptions, type TSchema, Type } from '@sinclair/typebox';
 import type { VerdictWhy } from './verdict.js';
 
 /**
@@ -19,7 +19,7 @@ import type { VerdictWhy } from './verdict.js';
 /** The deeply readonly form of a schema's static type: the report's values are never mutated. */
 export type Immutable<T> = T extends readonly (infer E)[] ? readonly Immutable<E>[] : T extends object ? { readonly [K in keyof T]: Immutable<T[K]> } : T;
 
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const Nullable = <T extends TSchema>(t: T, options: SchemaOptions = {}) => Type.Union([t, Type.Null()], options);
 const closed = { additionalProperties: false } as const;
 
 export const PointSchema = Type.Object({ x: Type.Number(), y: Type.Number() }, closed);
