@@ -34,12 +34,12 @@ const closed = { additionalProperties: false } as const;
  * Required here, it is also serialised where the code puts it: fastify writes an object's
  * required properties before its optional ones.
  */
-export const TrackVerdictSchema = Type.Object(
+export const FusedVerdictSchema = Type.Object(
   {
     ...VerdictResultSchema.properties,
     disagreement: Nullable(Type.Number({ description: "weighted population std of the detectors' p(fake) (0 with one detector)" })),
   },
-  { ...closed, title: 'TrackVerdict', description: 'A fused score and its three-way verdict.' },
+  { ...closed, title: 'FusedVerdict', description: 'A fused score and its three-way verdict.' },
 );
 
 export const TrackSummarySchema = Type.Object(
@@ -52,7 +52,7 @@ export const TrackSummarySchema = Type.Object(
     frames: Type.Integer({ description: 'frames on which the track was present (detected or predicted)' }),
     detectedFrames: Type.Integer({ description: 'frames on which the face detector confirmed it; on the others the box was predicted by the motion model' }),
     detectors: Type.Record(Type.String(), VideoScoreSchema, { description: "each detector's score over this face's frames" }),
-    verdict: { ...TrackVerdictSchema, description: "this face's fused score and verdict under the summary's policy: with several faces, each gets its own answer" },
+    verdict: { ...FusedVerdictSchema, description: "this face's fused score and verdict under the summary's policy: with several faces, each gets its own answer" },
     plain: { ...PlainVerdictSchema, description: 'that verdict in words, as `summary.plain`' },
   },
   { ...closed, title: 'TrackSummary', description: 'One face followed over frames.' },
@@ -94,7 +94,7 @@ export const ReportSummarySchema = Type.Object(
   { ...closed, title: 'ReportSummary', description: 'The answer for the whole input.' },
 );
 
-export const SourceGapSchema = Type.Object(
+const SourceGapSchema = Type.Object(
   {
     startPtsMs: Type.Number(),
     endPtsMs: Nullable(Type.Number({ description: 'null for an outage the source did not come back from' })),
@@ -104,7 +104,7 @@ export const SourceGapSchema = Type.Object(
   closed,
 );
 
-export const AnalysisFactsSchema = Type.Object(
+const AnalysisFactsSchema = Type.Object(
   {
     width: Type.Integer({ description: 'analysis frame width' }),
     height: Type.Integer(),

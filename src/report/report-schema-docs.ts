@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { FaceResultSchema, FaceVerdictSchema, FrameResultSchema } from '../pipeline/frame-result-schema.js';
-import { DetectorSummarySchema, REPORT_SCHEMA_VERSION, ReportSchema, ReportSummarySchema, TrackSummarySchema, TrackVerdictSchema } from '../pipeline/report-schema.js';
+import { DetectorSummarySchema, FusedVerdictSchema, REPORT_SCHEMA_VERSION, ReportSchema, ReportSummarySchema, TrackSummarySchema } from '../pipeline/report-schema.js';
 import {
   DetectorOutputSchema,
   MediaInfoSchema,
@@ -24,7 +24,7 @@ const SECTIONS: readonly TSchema[] = [
   DetectorSummarySchema,
   VideoScoreSchema,
   TrackSummarySchema,
-  TrackVerdictSchema,
+  FusedVerdictSchema,
   PlainVerdictSchema,
   VerdictPolicySchema,
   UncertainSegmentSchema,

@@ -9,7 +9,7 @@ describe('docs/report-schema.md', () => {
 
   it('documents every field of the report, with the section of every named object', () => {
     const doc = renderReportSchemaDocs();
-    for (const heading of ['Report', 'ReportSummary', 'DetectorSummary', 'TrackSummary', 'TrackVerdict', 'FrameResult', 'FaceResult', 'FaceVerdict', 'DetectorOutput', 'Uncertainty', 'MediaInfo', 'Photos']) {
+    for (const heading of ['Report', 'ReportSummary', 'DetectorSummary', 'TrackSummary', 'FusedVerdict', 'FrameResult', 'FaceResult', 'FaceVerdict', 'DetectorOutput', 'Uncertainty', 'MediaInfo', 'Photos']) {
       expect(doc).toContain(`\n## ${heading}\n`);
     }
     for (const row of ['`analysis.gaps`', '`summary`', '`uncertainSegments`', '`insufficientReasons`', '`landmarks.leftEye`', '`verdict`', '`measurements`', '`map.cropSize`']) expect(doc).toContain(`| ${row} |`);
