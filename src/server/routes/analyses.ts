@@ -175,9 +175,9 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
   );
 
   /**
-   * A running analysis' report is serialised through `ReportSchema`; a stored one is sent as the
-   * bytes written at the end (the same schema's value, `JSON.stringify`'d, checked against the
-   * digest recorded with it), never parsed and written again.
+   * A running analysis' report is serialised through `ReportSchema`. A stored one (final or the
+   * last checkpoint) is sent as the bytes written, never parsed and written again: the final one
+   * is checked against its recorded digest, and a cluster worker's carries its `cluster` note.
    */
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report',
