@@ -18,7 +18,7 @@ import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import type { DetectorOutput } from '../src/detectors/contract.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
-import type { Report } from '../src/pipeline/report.js';
+import type { Report } from '../src/pipeline/report-schema.js';
 
 const { values } = parseArgs({
   options: {

@@ -23,7 +23,7 @@ import { DetectorStage, appliesToStills } from './pipeline/detector-stage.js';
 import { FaceStage } from './pipeline/face-stage.js';
 import type { PolicyInfo } from './pipeline/calibration-files.js';
 import { loadAttribution, loadPolicy } from './pipeline/calibration-files.js';
-import type { Report } from './pipeline/report.js';
+import type { Report } from './pipeline/report-schema.js';
 import { ReportBuilder } from './pipeline/report.js';
 import { VERSION } from './version.js';
 

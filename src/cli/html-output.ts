@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Report } from '../pipeline/report.js';
+import type { Report } from '../pipeline/report-schema.js';
 import { humanReport } from '../report/human-report.js';
 import { renderHtmlReport } from '../report/html-report.js';
 import type { ThumbnailKeeper } from '../report/thumbnail-keeper.js';

@@ -1,4 +1,4 @@
-import type { Report } from '../pipeline/report.js';
+import type { Report } from '../pipeline/report-schema.js';
 import type { Verdict, VerdictWhy } from '../pipeline/verdict.js';
 import { effectiveWeights } from '../pipeline/verdict.js';
 

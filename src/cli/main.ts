@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { parseConfig, readConfigFile } from '../config.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
-import type { Report } from '../pipeline/report.js';
+import type { Report } from '../pipeline/report-schema.js';
 import { effectiveWeights } from '../pipeline/verdict.js';
 import { VERSION } from '../version.js';
 import type { AnalyzeArgs } from './args.js';

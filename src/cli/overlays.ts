@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from '../core/frame.js';
-import type { FrameResult } from '../pipeline/frame-result.js';
+import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import { boxesObserved, renderOverlay } from '../render/overlay.js';
 
 /**

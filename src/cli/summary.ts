@@ -1,4 +1,4 @@
-import type { Report, TrackSummary } from '../pipeline/report.js';
+import type { Report, TrackSummary } from '../pipeline/report-schema.js';
 import type { UncertaintyStats } from '../core/uncertainty.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import { unweightedDetectors } from '../pipeline/verdict.js';

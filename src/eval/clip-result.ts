@@ -1,5 +1,5 @@
-import type { FrameResult } from '../pipeline/frame-result.js';
-import type { Report } from '../pipeline/report.js';
+import type { FrameResult } from '../pipeline/frame-result-schema.js';
+import type { Report } from '../pipeline/report-schema.js';
 import type { SegmentFeatures } from '../pipeline/segment-features.js';
 import { windowAccumulators } from '../pipeline/segment-features.js';
 import type { AttributionModel } from '../pipeline/attribution.js';

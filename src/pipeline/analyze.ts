@@ -5,7 +5,7 @@ import type { VideoSource } from '../ingest/index.js';
 import { pullFrames } from '../ingest/index.js';
 import type { DetectorStage } from './detector-stage.js';
 import type { FaceStage } from './face-stage.js';
-import type { FaceResult, FrameResult } from './frame-result.js';
+import type { FaceResult, FrameResult } from './frame-result-schema.js';
 
 /**
  * source → one FrameResult per frame, in order. Each frame goes through the face stage and then

@@ -1,109 +1,17 @@
 import type { DetectorOutput } from '../detectors/contract.js';
-import type { MediaInfo } from '../ingest/index.js';
-import type { AttributionModel, SourceEstimate } from './attribution.js';
+import type { AttributionModel } from './attribution.js';
 import { estimateSource } from './attribution.js';
-import type { FaceResult, FrameResult } from './frame-result.js';
-import type { SegmentFeatures } from './segment-features.js';
+import type { FaceResult, FrameResult } from './frame-result-schema.js';
+import type { DetectorSummary, Report, TrackSummary } from './report-schema.js';
+import { REPORT_SCHEMA_VERSION } from './report-schema.js';
 import { SegmentAccumulator } from './segment-features.js';
-import type { UncertaintyStats } from '../core/uncertainty.js';
 import { StatsPool } from '../core/uncertainty.js';
 import { TrackAlerts } from './alerts/track-alerts.js';
 import type { SpikeAlertEvent, SpikePolicy } from './alerts/types.js';
-import type { UncertainSegment, Verdict, VerdictPolicy, VerdictResult, VerdictWhy, VideoScore } from './verdict.js';
+import type { UncertainSegment, VerdictPolicy, VerdictResult, VideoScore } from './verdict.js';
 import { alertCoverage, decideClip, fusedVerdict, poolScore } from './verdict.js';
 import type { PlainVerdict } from './plain-language.js';
 import { plainVerdict } from './plain-language.js';
-
-/**
- * The analysis report (JSON). Versioned: `schemaVersion` changes whenever a field changes meaning
- * or disappears; adding fields keeps the version. Documented in docs/report-schema.md.
- */
-export const REPORT_SCHEMA_VERSION = 1;
-
-export interface TrackSummary {
-  readonly trackId: number;
-  readonly firstSeq: number;
-  readonly lastSeq: number;
-  readonly firstPtsMs: number;
-  readonly lastPtsMs: number;
-  /** Frames on which the track was present (detected or predicted). */
-  readonly frames: number;
-  /** Frames on which the face detector confirmed it. */
-  readonly detectedFrames: number;
-  readonly detectors: Readonly<Record<string, VideoScore>>;
-  /** This face's fused score and three-way verdict, under the same policy as the summary. */
-  readonly verdict: VerdictResult;
-  /** The verdict in words (src/pipeline/plain-language.ts). */
-  readonly plain: PlainVerdict;
-}
-
-export interface DetectorSummary extends VideoScore {
-  /** False when the detector cannot judge this input at all (e.g. the pulse on a photo). */
-  readonly applicable: boolean;
-  readonly okFrames: number;
-  readonly insufficientFrames: number;
-  /** Most frequent reasons for `insufficient`, with counts. */
-  readonly insufficientReasons: Readonly<Record<string, number>>;
-}
-
-export interface ReportSummary {
-  readonly verdict: Verdict;
-  /** Why, as a stable code (see `VerdictWhy`); `reason` says it with the numbers. */
-  readonly why: VerdictWhy;
-  readonly reason: string;
-  /** The verdict in words: headline, explanation, confidence, next steps (src/pipeline/plain-language.ts). */
-  readonly plain: PlainVerdict;
-  readonly pFake: number | null;
-  readonly uncertainty: UncertaintyStats | null;
-  /** Face-frames behind the fused score (the fewest of the detectors that count in the fusion). */
-  readonly evidenceFrames: number;
-  /** Population std of the detectors' p(fake): how much they disagree. */
-  readonly disagreement: number | null;
-  /** The face (track) the verdict is about: a clip is as fake as its most fake face; null without faces. */
-  readonly trackId: number | null;
-  /** Epistemic-spike alert segments (the same epistemic figure as the verdict's), per face. */
-  readonly uncertainSegments: readonly UncertainSegment[];
-  /** Fraction of the face time the segments cover; above `policy.maxUncertainCoverage` the verdict is uncertain. */
-  readonly uncertainCoverage: number;
-  /** The thresholds of the verdict and, in `source`, where they came from. */
-  readonly policy: VerdictPolicy & { readonly source?: string };
-  /** Likely source (generator) from the uncertainty features; null without a model or evidence. */
-  readonly attribution: SourceEstimate | null;
-  /** Uncertainty-manifold features of the whole input (src/pipeline/segment-features.ts). */
-  readonly features: SegmentFeatures;
-  readonly durationMs: number;
-  readonly frames: number;
-  readonly framesWithFaces: number;
-  readonly tracks: number;
-  readonly maxFacesPerFrame: number;
-}
-
-export interface Report {
-  readonly schemaVersion: number;
-  readonly tool: { readonly name: 'fakescope'; readonly version: string };
-  readonly input: { readonly source: string; readonly media: MediaInfo };
-  readonly analysis: {
-    readonly width: number;
-    readonly height: number;
-    readonly fps: number | null;
-    readonly faceDetector: string;
-    readonly detectors: readonly string[];
-    readonly startedAt: string;
-    readonly finishedAt: string;
-    readonly wallMs: number;
-    readonly framesPerSecond: number;
-    readonly droppedFrames: number;
-    readonly detectorErrors: number;
-    /** False when the analysis was stopped or failed before the end of the input. */
-    readonly complete: boolean;
-    /** Outages of a live source that reconnected (src/ingest/reconnect.ts); absent when none. */
-    readonly gaps?: readonly { readonly startPtsMs: number; readonly endPtsMs: number | null; readonly reason: string; readonly attempts: number }[];
-  };
-  readonly summary: ReportSummary;
-  readonly detectors: Readonly<Record<string, DetectorSummary>>;
-  readonly tracks: readonly TrackSummary[];
-  readonly frames: readonly FrameResult[];
-}
 
 interface TrackAcc {
   trackId: number;
@@ -224,7 +132,8 @@ export class ReportBuilder {
   }
 
   private trackSummary(t: TrackAcc, policy: VerdictPolicy, words: (r: VerdictResult) => PlainVerdict): TrackSummary {
-    const verdict = this.trackVerdict(t.trackId, policy) as VerdictResult;
+    // A track that was added has a verdict, and a fused one always says how far the detectors disagree.
+    const verdict = this.trackVerdict(t.trackId, policy) as TrackSummary['verdict'];
     return {
       trackId: t.trackId,
       firstSeq: t.firstSeq,

@@ -1,5 +1,5 @@
 import type { DetectorOutput } from '../detectors/contract.js';
-import type { FrameResult } from './frame-result.js';
+import type { FrameResult } from './frame-result-schema.js';
 import { StatsPool } from '../core/uncertainty.js';
 import type { VideoScore } from './verdict.js';
 import { poolScore } from './verdict.js';

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { Frame } from '../core/frame.js';
 import type { SimilarityTransform } from '../core/align.js';
 import { alignmentTransform, invertTransform } from '../core/align.js';
-import type { FaceResult, FaceVerdict } from '../pipeline/frame-result.js';
+import type { FaceResult, FaceVerdict } from '../pipeline/frame-result-schema.js';
 import { inferno } from './colormap.js';
 
 /**

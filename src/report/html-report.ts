@@ -1,4 +1,4 @@
-import type { Report } from '../pipeline/report.js';
+import type { Report } from '../pipeline/report-schema.js';
 import { FACE_REGIONS, REGION_NAMES, escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
 import type { HumanReport } from './human-report.js';
 import { formatPercent, sourceInWords } from '../pipeline/plain-language.js';

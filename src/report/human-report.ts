@@ -1,5 +1,5 @@
-import type { FrameResult } from '../pipeline/frame-result.js';
-import type { Report } from '../pipeline/report.js';
+import type { FrameResult } from '../pipeline/frame-result-schema.js';
+import type { Report } from '../pipeline/report-schema.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import { effectiveWeights } from '../pipeline/verdict.js';
 import type { FaceRegion } from './face-diagram.js';

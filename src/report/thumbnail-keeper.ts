@@ -1,5 +1,5 @@
 import type { Frame } from '../core/frame.js';
-import type { FaceResult, FrameResult } from '../pipeline/frame-result.js';
+import type { FaceResult, FrameResult } from '../pipeline/frame-result-schema.js';
 import { frameScores } from './human-report.js';
 
 /**

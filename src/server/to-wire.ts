@@ -1,4 +1,4 @@
-import type { FrameResult } from '../pipeline/frame-result.js';
+import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
 import type { VerdictResult } from '../pipeline/verdict.js';
 import { plainVerdict } from '../pipeline/plain-language.js';

@@ -1,51 +1,28 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { FaceResultSchema, FrameResultSchema } from '../pipeline/frame-result-schema.js';
+import { DetectorOutputSchema, Nullable, VerdictSchema, VerdictWhySchema } from '../pipeline/value-schemas.js';
 
 /**
  * The one module for wire schemas: HTTP bodies and the WebSocket envelope. fastify validates and
- * serialises with these, the tests check messages against them, and `web/wire.gen.js` is generated
- * from them (`npm run gen:web`; a test checks it is current), so the page never copies a shape by
- * hand. `WIRE_VERSION` changes whenever a field changes meaning or disappears; adding fields
+ * serialises with these and the tests check messages against them. What a frame message carries
+ * of a frame result is derived from the report's schemas (pipeline/frame-result-schema.ts), never
+ * repeated. `WIRE_VERSION` changes whenever a field changes meaning or disappears; adding fields
  * keeps it.
  */
 export const WIRE_VERSION = 1;
 
-const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+/** A detector's output as the feed sends it: the report's, without measurements, regions, maps. */
+export const DetectorWire = Type.Pick(DetectorOutputSchema, ['state', 'pFake', 'uncertainty', 'reason']);
 
-export const UncertaintyWire = Type.Object({
-  mean: Type.Number(),
-  std: Type.Number(),
-  entropy: Type.Number(),
-  aleatoric: Type.Number(),
-  epistemic: Type.Number(),
-  samples: Type.Number(),
-});
-
-export const DetectorWire = Type.Object({
-  state: Type.Union([Type.Literal('ok'), Type.Literal('insufficient'), Type.Literal('skipped')]),
-  pFake: Nullable(Type.Number()),
-  uncertainty: Type.Union([UncertaintyWire, Type.Null()]),
-  reason: Type.Optional(Type.String()),
-});
-
-export const BoxWire = Type.Object({ x: Type.Number(), y: Type.Number(), w: Type.Number(), h: Type.Number() });
-
-const VerdictCode = Type.Union([Type.Literal('real'), Type.Literal('fake'), Type.Literal('uncertain')]);
-/** `VerdictWhy` (src/pipeline/verdict.ts): a stable code, open to new values. */
-const WhyCode = Type.String();
-
+/** A face as the feed sends it: the report's `FaceResult` without landmarks, with `DetectorWire`s. */
 export const FaceWire = Type.Object({
-  trackId: Type.Integer(),
-  box: BoxWire,
-  score: Type.Number(),
-  source: Type.Union([Type.Literal('detected'), Type.Literal('predicted')]),
+  ...Type.Omit(FaceResultSchema, ['landmarks', 'detectors']).properties,
   detectors: Type.Record(Type.String(), DetectorWire),
-  /** The face's track verdict so far: the number overlays, the page and the report show for it. */
-  verdict: Type.Optional(Type.Object({ verdict: VerdictCode, why: WhyCode, pFake: Nullable(Type.Number()) })),
 });
 
 export const VerdictWire = Type.Object({
-  verdict: VerdictCode,
-  why: Type.Optional(WhyCode),
+  verdict: VerdictSchema,
+  why: Type.Optional(VerdictWhySchema),
   /** The verdict in words (src/pipeline/plain-language.ts). */
   headline: Type.Optional(Type.String()),
   explanation: Type.Optional(Type.String()),
@@ -107,9 +84,9 @@ export const HelloMsg = Type.Object({ ...base('hello'), analysis: AnalysisInfo, 
 export const FrameMsg = Type.Object({
   ...base('frame'),
   seq: Type.Integer(),
-  frame: Type.Object({ seq: Type.Integer(), ptsMs: Type.Number(), width: Type.Integer(), height: Type.Integer(), faces: Type.Array(FaceWire) }),
+  frame: Type.Object({ ...Type.Pick(FrameResultSchema, ['seq', 'ptsMs', 'width', 'height']).properties, faces: Type.Array(FaceWire) }),
   verdict: VerdictWire,
-  timing: Type.Object({ facesMs: Type.Number(), detectorsMs: Type.Number() }),
+  timing: FrameResultSchema.properties.timing,
 });
 
 /** The frame with boxes and heat maps, base64; sent at `feed.overlayEveryMs`, never replayed. */
@@ -194,7 +171,6 @@ export const ErrorBody = Type.Object({ code: Type.String(), message: Type.String
 export const AnalysisList = Type.Object({ analyses: Type.Array(AnalysisInfo) });
 export const AlertList = Type.Object({ alerts: Type.Array(AlertWire) });
 
-export type UncertaintyWire = Static<typeof UncertaintyWire>;
 export type FaceWire = Static<typeof FaceWire>;
 export type VerdictWire = Static<typeof VerdictWire>;
 export type AlertWire = Static<typeof AlertWire>;

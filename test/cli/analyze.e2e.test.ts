@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import { makeFaceImage } from '../helpers/synthetic-face.js';
 
 /**

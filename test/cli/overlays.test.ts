@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OverlayWriter } from '../../src/cli/overlays.js';
-import type { FaceResult, FrameResult } from '../../src/pipeline/frame-result.js';
+import type { FaceResult, FrameResult } from '../../src/pipeline/frame-result-schema.js';
 import { tempDir } from '../helpers/media.js';
 
 const W = 64;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectorOutput } from '../../src/detectors/contract.js';
 import { clipResult, reapply, scoreFromFeatures, segmentRows } from '../../src/eval/clip-result.js';
-import type { FrameResult } from '../../src/pipeline/frame-result.js';
-import type { Report } from '../../src/pipeline/report.js';
+import type { FrameResult } from '../../src/pipeline/frame-result-schema.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import { ReportBuilder } from '../../src/pipeline/report.js';
 import { summarizeSamples } from '../../src/core/uncertainty.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { builtinRegistry } from '../../src/detectors/builtin.js';
-import type { FaceResult } from '../../src/pipeline/frame-result.js';
+import type { FaceResult } from '../../src/pipeline/frame-result-schema.js';
 import { faceLabel, facesSvg } from '../../src/render/overlay.js';
 import { tempDir } from '../helpers/media.js';
 import { makeFaceClip } from '../helpers/synthetic-face.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectorOutput } from '../../src/detectors/contract.js';
-import type { FrameResult } from '../../src/pipeline/frame-result.js';
+import type { FrameResult } from '../../src/pipeline/frame-result-schema.js';
 import { SegmentAccumulator, windowAccumulators } from '../../src/pipeline/segment-features.js';
 import { summarizeSamples } from '../../src/core/uncertainty.js';
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { FaceResult } from '../../src/pipeline/frame-result.js';
+import type { FaceResult } from '../../src/pipeline/frame-result-schema.js';
 import { boxColour, faceLabel, facesSvg, heatMapsOf, renderOverlay } from '../../src/render/overlay.js';
 import { inferno } from '../../src/render/colormap.js';
 

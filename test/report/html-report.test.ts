@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import { ReportBuilder } from '../../src/pipeline/report.js';
 import { summarizeSamples } from '../../src/core/uncertainty.js';
 import { humanReport } from '../../src/report/human-report.js';

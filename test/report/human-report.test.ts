@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectorOutput } from '../../src/detectors/contract.js';
-import type { FaceResult, FrameResult } from '../../src/pipeline/frame-result.js';
+import type { FaceResult, FrameResult } from '../../src/pipeline/frame-result-schema.js';
 import { frameScores, regionScores, topMoments } from '../../src/report/human-report.js';
 import { faceDiagramSvg, regionFills, regionsStandOut } from '../../src/report/face-diagram.js';
 

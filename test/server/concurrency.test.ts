@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import type { AnalysisInfo } from '../../src/server/wire.js';
 import { makeClip, sharedMedia, tempDir } from '../helpers/media.js';
 import type { TestServer } from './helpers.js';

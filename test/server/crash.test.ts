@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import type { AnalysisInfo } from '../../src/server/wire.js';
 import { makeClip, tempDir } from '../helpers/media.js';
 import { upload, waitFinal } from './helpers.js';

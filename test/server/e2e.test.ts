@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Value } from '@sinclair/typebox/value';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import type { AnalysisInfo, FrameMsg, OverlayMsg } from '../../src/server/wire.js';
 import { ServerMsg } from '../../src/server/wire.js';
 import { makeClip, sharedMedia, tempDir } from '../helpers/media.js';

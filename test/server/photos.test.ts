@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import { SummaryDoc } from '../../src/server/report-doc.js';
 import type { AnalysisInfo } from '../../src/server/wire.js';
 import { tempDir } from '../helpers/media.js';

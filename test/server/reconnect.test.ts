@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Report } from '../../src/pipeline/report.js';
+import type { Report } from '../../src/pipeline/report-schema.js';
 import type { AnalysisInfo, ServerMsg, SourceGapMsg } from '../../src/server/wire.js';
 import type { TestServer } from './helpers.js';
 import { camera } from './camera.js';

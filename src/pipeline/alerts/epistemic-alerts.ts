@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { Observable } from 'rxjs';
-import type { FrameResult } from '../frame-result.js';
+import type { FrameResult } from '../frame-result-schema.js';
 import { TrackAlerts } from './track-alerts.js';
 import type { SpikeAlertEvent, SpikePolicy } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { FrameResult } from '../frame-result.js';
+import type { FrameResult } from '../frame-result-schema.js';
 import { SpikeTracker } from './spike-tracker.js';
 import type { SpikeAlertEvent, SpikePolicy } from './types.js';
 

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../pipeline/report-schema.js';
+import { ReportSchema } from '../../pipeline/report-schema.js';
 import { humanReport } from '../../report/human-report.js';
 import type { Thumbnail } from '../../report/html-report.js';
 import { renderHtmlReport } from '../../report/html-report.js';
@@ -173,13 +174,25 @@ export function analysesRoutes(app: FastifyInstance, deps: AnalysesRouteDeps): v
     },
   );
 
+  /**
+   * A running analysis' report is serialised through `ReportSchema`. A stored one (final or the
+   * last checkpoint) is sent as the bytes written, never parsed and written again: the final one
+   * is checked against its recorded digest, and a cluster worker's carries its `cluster` note.
+   */
   app.get<{ Params: { id: string } }>(
     '/api/analyses/:id/report',
-    { schema: { summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption', params: IdParams, response: { 404: ErrorBody }, documents: { 200: { $ref: '#/components/schemas/Report' } } } },
+    {
+      schema: {
+        summary: 'The JSON report (docs/report-schema.md); X-Fakescope-Partial: true while running or after an interruption',
+        params: IdParams,
+        response: { 200: ReportSchema, 404: ErrorBody },
+        documents: { 200: { $ref: '#/components/schemas/Report' } },
+      },
+    },
     async (req, reply) => {
       found(await manager.get(req.params.id), req.params.id);
       const live = manager.live(req.params.id);
-      if (live) return reply.header('x-fakescope-partial', 'true').type('application/json').send(JSON.stringify(live.snapshot()));
+      if (live) return reply.header('x-fakescope-partial', 'true').type('application/json').send(live.snapshot());
       const r = await store.reportPath(req.params.id);
       if (!r) throw new FakescopeError('E_NOT_FOUND', `analysis ${req.params.id} has no report yet`);
       return reply

@@ -5,7 +5,8 @@ import type { AnalysisManager } from '../analyses.js';
 import type { Metrics } from '../metrics.js';
 import type { OpenApiCollector } from '../openapi.js';
 import type { AnalysisStore } from '../store.js';
-import { ReportDoc, SummaryDoc } from '../report-doc.js';
+import { ReportSchema } from '../../pipeline/report-schema.js';
+import { SummaryDoc } from '../report-doc.js';
 import * as wire from '../wire.js';
 
 /** What /api/health answers: an HTTP status (200, or 503 when a dependency is gone) and a body. */
@@ -50,7 +51,7 @@ export function systemRoutes(app: FastifyInstance, deps: { metrics: Metrics; ope
       ServerMsg: wire.ServerMsg,
       ClientMsg: wire.ClientMsg,
       ErrorBody: wire.ErrorBody,
-      Report: ReportDoc,
+      Report: ReportSchema,
       Summary: SummaryDoc,
     }),
   );

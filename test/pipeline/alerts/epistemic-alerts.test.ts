@@ -2,7 +2,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { epistemicAlerts } from '../../../src/pipeline/alerts/epistemic-alerts.js';
 import type { SpikePolicy } from '../../../src/pipeline/alerts/types.js';
-import type { FaceResult, FrameResult } from '../../../src/pipeline/frame-result.js';
+import type { FaceResult, FrameResult } from '../../../src/pipeline/frame-result-schema.js';
 
 const policy: SpikePolicy = { windowFrames: 20, minBaselineFrames: 3, openZ: 4, closeZ: 2, minScale: 0.01, minDurationMs: 0, closeAfterMs: 0 };
 
