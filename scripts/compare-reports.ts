@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import type { Box } from '../src/core/geometry.js';
 import { iou } from '../src/core/geometry.js';

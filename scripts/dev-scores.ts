@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import type { UncertaintyStats } from '../src/core/uncertainty.js';
 

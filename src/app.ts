@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Observable } from 'rxjs';
 import { finalize, map, share, tap } from 'rxjs';
-import type { Config } from './config.js';
+import type { Config } from './config/schema.js';
 import type { Detector, FaceDetector } from './detectors/contract.js';
 import { createFaceDetector } from './detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from './detectors/face/manifest.js';

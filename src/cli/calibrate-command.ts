@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PACKAGE_ROOT, buildApp } from '../app.js';
-import { parseConfig, readConfigFile } from '../config.js';
+import { loadConfig } from '../config/load.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { detectorNames } from '../detectors/registry.js';
 import { FakescopeError } from '../errors.js';
@@ -30,8 +30,8 @@ import { writeJsonAtomic } from './output.js';
  * Never evaluate on the set you calibrate on: `fakescope eval` says so when it sees that.
  */
 export async function calibrate(args: CalibrateArgs): Promise<number> {
-  const raw = readConfigFile(args.config);
-  const config = parseConfig({ ...raw, verdict: { ...(raw.verdict as object | undefined), fitted: null }, attribution: { model: null } });
+  // No fitted policy or attribution model: those are what it makes.
+  const config = loadConfig({ file: args.config, flags: { verdict: { fitted: null }, attribution: { model: null } } });
   const ds = loadDataset(resolve(args.dataset));
   const out = resolve(args.out ?? join(PACKAGE_ROOT, 'models'));
   const registry = builtinRegistry();

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT, buildApp } from '../app.js';
-import { parseConfig, readConfigFile } from '../config.js';
+import type { Config } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { createFaceDetector } from '../detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../detectors/face/manifest.js';
@@ -29,7 +30,7 @@ import { writeJsonAtomic } from './output.js';
  * of a few fake clips, and writes <out>/eval.json and the self-contained <out>/eval.html.
  */
 export async function evaluate(args: EvalArgs): Promise<number> {
-  const config = parseConfig(readConfigFile(args.config));
+  const config = loadConfig({ file: args.config });
   const ds = loadDataset(resolve(args.dataset));
   const out = resolve(args.out);
   const perturbations = args.perturb === 'all' ? [...PERTURBATIONS] : args.perturb.map(perturbationByName);
@@ -100,7 +101,7 @@ function pickFakes(items: readonly EvalItem[], n: number): EvalItem[] {
 }
 
 async function attack(
-  config: ReturnType<typeof parseConfig>,
+  config: Config,
   root: string,
   items: readonly EvalItem[],
   queries: number,

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import type { Subscription } from 'rxjs';
 import { buildApp } from '../app.js';
-import type { Config } from '../config.js';
-import { parseConfig, readConfigFile } from '../config.js';
+import { loadConfig } from '../config/load.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import type { Report } from '../pipeline/report.js';
@@ -38,19 +37,11 @@ async function main(argv: readonly string[]): Promise<number> {
   return analyze(args);
 }
 
-function loadConfig(args: AnalyzeArgs): Config {
-  const raw = readConfigFile(args.config);
-  const analysis = { ...(raw.analysis as object | undefined) } as Record<string, unknown>;
-  if (args.fps !== undefined) analysis.fps = args.fps;
-  if (args.width !== undefined) analysis.width = args.width;
-  return parseConfig({ ...raw, analysis });
-}
-
 async function analyze(args: AnalyzeArgs): Promise<number> {
   // The line is up before the slow part (models, ffprobe), so a terminal never sits silent.
   const progress = new Progress(process.stderr, 'analysing');
   if (!args.quiet) progress.status('fakescope: loading models…');
-  const config = loadConfig(args);
+  const config = loadConfig({ file: args.config, flags: { analysis: { fps: args.fps, width: args.width } } });
   const app = buildApp(config, builtinRegistry());
   let ndjson: NdjsonWriter | null = null;
   let subscription: Subscription | null = null;

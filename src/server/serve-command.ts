@@ -1,5 +1,5 @@
 import { buildApp } from '../app.js';
-import { parseConfig, readConfigFile } from '../config.js';
+import { loadConfig } from '../config/load.js';
 import { builtinRegistry } from '../detectors/builtin.js';
 import { detectorNames } from '../detectors/registry.js';
 import type { ServeArgs, WorkerArgs } from '../cli/args.js';
@@ -11,13 +11,12 @@ import { createServer } from './server.js';
  * them, `serve` is a cluster API node (no analyses, no models loaded) and `worker` a cluster worker.
  */
 export async function serve(args: ServeArgs | WorkerArgs): Promise<number> {
-  const raw = readConfigFile(args.config);
-  const server = { ...(raw.server as object | undefined) } as Record<string, unknown>;
-  if (args.host !== undefined) server.host = args.host;
-  if (args.port !== undefined) server.port = args.port;
-  else if (args.command === 'worker' && server.port === undefined) server.port = 8081;
-  if (args.dataDir !== undefined) server.dataDir = args.dataDir;
-  const config = parseConfig({ ...raw, server });
+  const config = loadConfig({
+    file: args.config,
+    flags: { server: { host: args.host, port: args.port, dataDir: args.dataDir } },
+    // A worker's health and metrics listen beside an API node on the same machine.
+    defaults: args.command === 'worker' ? { server: { port: 8081 } } : {},
+  });
   const registry = builtinRegistry();
   const urls = args.redis !== undefined && args.database !== undefined ? { redis: args.redis, database: args.database } : null;
   // Loaded on demand: the single-process server does not pay for BullMQ, ioredis and pg.
