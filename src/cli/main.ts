@@ -30,8 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // Loaded on demand: `analyze` should not pay for the server's and the toolkit's imports.
-  if (args.command === 'serve') return (await import('../server/serve-command.js')).serve(args);
-  if (args.command === 'worker') return (await import('../server/serve-command.js')).serve(args);
+  if (args.command === 'serve') return (await import('./serve-command.js')).serve(args);
+  if (args.command === 'worker') return (await import('./worker-command.js')).work(args);
   if (args.command === 'eval') return (await import('./eval-command.js')).evaluate(args);
   if (args.command === 'calibrate') return (await import('./calibrate-command.js')).calibrate(args);
   return analyze(args);
