@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { Value } from '@sinclair/typebox/value';
+import { ServerConfigSchema } from '../config/server.js';
 import { FakescopeError } from '../errors.js';
 import { checkServiceUrl } from '../server/cluster/redis-url.js';
 
@@ -247,7 +249,8 @@ function serveArgs(
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port needs a port number, got "${values.port}"`);
+    // The range is the config schema's (server.port), checked here to name the flag.
+    if (!Value.Check(ServerConfigSchema.properties.port, port)) usage(`--port needs a port number, got "${values.port}"`);
   }
   const options = {
     ...(values.config !== undefined ? { config: values.config } : {}),
