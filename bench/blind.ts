@@ -9,10 +9,9 @@
  */
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { blindRegistration } from '../src/detectors/blind/index.js';
 import { loadBlindModel } from '../src/detectors/blind/manifest.js';
-import { meanNoise, sampleNoise } from '../src/detectors/mc/noise.js';
+import { createBlindModelRunner } from '../src/detectors/blind/model-runner.js';
 import { createPrng } from '../src/detectors/mc/prng.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { writeAlignedInput } from '../src/detectors/blind/preprocess.js';
@@ -46,24 +45,17 @@ async function main(): Promise<void> {
     const model = loadBlindModel(name, MODELS);
     const session = await sessions.create(model.file);
     const s = model.input.size;
-    const image = new ort.Tensor('float32', new Float32Array(3 * s * s).fill(0.1), [1, 3, s, s]);
-    const feeds = (t: number, deterministic: boolean) => {
-      const f: Record<string, ort.Tensor> = { [model.input.name]: image };
-      const rng = createPrng(1);
-      for (const spec of model.noise) f[spec.name] = new ort.Tensor('float32', deterministic ? meanNoise(spec, 1, t) : sampleNoise(spec, 1, t, rng), [1, t, spec.width]);
-      return f;
-    };
-    const one = await median(() => session.run(feeds(1, true)));
+    const runner = createBlindModelRunner(model, session);
+    const image = new Float32Array(3 * s * s).fill(0.1);
+    const one = await median(() => runner.run(image, 1, runner.noise(1, 1, null), 1));
     // A deterministic face-frame as a non-Bayesian detector would do it: aligned crop + one pass.
     const scratch = new Uint8Array(s * s * 3);
     const input = new Float32Array(3 * s * s);
     const deterministicFaceFrame = await median(async () => {
       writeAlignedInput(frame, face.landmarks, model.input, input, 0, scratch);
-      const f = feeds(1, true);
-      f[model.input.name] = new ort.Tensor('float32', input, [1, 3, s, s]);
-      return session.run(f);
+      return runner.run(input, 1, runner.noise(1, 1, null), 1);
     });
-    const t32 = await median(() => session.run(feeds(32, false)));
+    const t32 = await median(() => runner.run(image, 1, runner.noise(1, 32, createPrng(1)), 32));
     const detector = await blindRegistration.create({ type: 'blind', model: name, name, samplesPerFrame: 4, window: 8, dense: true }, { sessions, seed: 1, modelsDir: MODELS });
     let seq = 0;
     const temporal = await median(() => detector.infer({ frame: { ...frame, seq: seq++ }, faces: [face] }));

@@ -16,7 +16,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { PACKAGE_ROOT } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';
 import { type MotionInput, scoreMotionWindows } from '../src/detectors/motion/classifier.js';

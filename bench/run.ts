@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';

@@ -35,7 +35,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import { analysisSize } from '../src/ingest/analysis-size.js';
 import { decodeArgs } from '../src/ingest/decode-args.js';

@@ -47,25 +47,19 @@ export const LAYERING: Layering = {
     'errors.ts': [],
     'version.ts': [],
     ingest: ['core', 'errors.ts'],
-    'config.ts': ['core', 'errors.ts', 'ingest'],
-    'config-docs.ts': ['config.ts'],
-    detectors: ['core', 'errors.ts', 'config.ts'],
-    pipeline: ['core', 'errors.ts', 'ingest', 'config.ts', 'detectors/contract.ts', 'detectors/registry.ts'],
+    config: ['core', 'errors.ts', 'ingest'],
+    detectors: ['core', 'errors.ts', 'config'],
+    pipeline: ['core', 'errors.ts', 'ingest', 'config', 'detectors/contract.ts', 'detectors/registry.ts'],
     render: ['core', 'pipeline'],
     report: ['core', 'pipeline', 'render'],
     // The composition root.
-    'app.ts': ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline'],
-    eval: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'app.ts'],
-    server: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'report', 'render', 'app.ts'],
-    cli: ['core', 'errors.ts', 'version.ts', 'ingest', 'config.ts', 'detectors', 'pipeline', 'report', 'render', 'app.ts', 'eval', 'server'],
+    'app.ts': ['core', 'errors.ts', 'version.ts', 'ingest', 'config', 'detectors', 'pipeline'],
+    eval: ['core', 'errors.ts', 'version.ts', 'ingest', 'config', 'detectors', 'pipeline', 'app.ts'],
+    server: ['core', 'errors.ts', 'version.ts', 'ingest', 'config', 'detectors', 'pipeline', 'report', 'render', 'app.ts'],
+    cli: ['core', 'errors.ts', 'version.ts', 'ingest', 'config', 'detectors', 'pipeline', 'report', 'render', 'app.ts', 'eval', 'server'],
   },
   tools: ['scripts', 'bench'],
-  exceptions: [
-    // Issue #13, configuration in one place: the server section moves into the config folder and
-    // the serve command into cli/.
-    ['src/config.ts', 'src/server/server-config.ts'],
-    ['src/server/serve-command.ts', 'src/cli/args.ts'],
-  ],
+  exceptions: [],
 };
 
 /** One relative import: the importing file and the file it names, both relative to the repository root. */

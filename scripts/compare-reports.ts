@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/load.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import type { Box } from '../src/core/geometry.js';
 import { iou } from '../src/core/geometry.js';
@@ -56,8 +56,7 @@ const { values, positionals } = parseArgs({
 });
 
 async function record(): Promise<ClipRecord[]> {
-  const raw = values.config ? (JSON.parse(readFileSync(values.config, 'utf8')) as object) : {};
-  const app = buildApp(parseConfig(raw), builtinRegistry());
+  const app = buildApp(loadConfig({ file: values.config }), builtinRegistry());
   await app.start();
   const out: ClipRecord[] = [];
   try {

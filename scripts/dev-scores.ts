@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/load.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import type { UncertaintyStats } from '../src/core/uncertainty.js';
 
@@ -28,8 +28,7 @@ const { values } = parseArgs({
 const fmt = (u: UncertaintyStats | null) => (u ? `${u.mean.toFixed(2)} ± ${u.std.toFixed(2)} (ep ${u.epistemic.toFixed(3)}, al ${u.aleatoric.toFixed(2)})` : '—');
 
 async function main(): Promise<void> {
-  const raw = values.config ? (JSON.parse(readFileSync(values.config, 'utf8')) as object) : {};
-  const config = parseConfig(raw);
+  const config = loadConfig({ file: values.config });
   const app = buildApp(config, builtinRegistry());
   await app.start();
   const rows = readFileSync(join(values.media as string, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));

@@ -20,7 +20,7 @@ import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { lastValueFrom } from 'rxjs';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';

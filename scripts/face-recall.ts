@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import type { FaceDetector } from '../src/detectors/contract.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';

@@ -20,7 +20,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import type { FaceDetector } from '../src/detectors/contract.js';
 import { createFaceDetector } from '../src/detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from '../src/detectors/face/manifest.js';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import { detectorNames } from '../src/detectors/registry.js';
 import { crossValidate } from '../src/eval/attribution-card.js';

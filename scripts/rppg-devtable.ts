@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import type { DetectorOutput } from '../src/detectors/contract.js';
 import { builtinRegistry } from '../src/detectors/builtin.js';
 import type { Report } from '../src/pipeline/report-schema.js';

@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/schema.js';
 import type { FaceDetector } from '../src/detectors/contract.js';
 import { FaceSampler } from '../src/detectors/rppg/face-sampler.js';
 import { REGION_NAMES } from '../src/detectors/rppg/layout.js';

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Observable } from 'rxjs';
 import { finalize, map, share, tap } from 'rxjs';
-import type { Config } from './config.js';
+import type { Config } from './config/schema.js';
 import type { Detector, FaceDetector } from './detectors/contract.js';
 import { createFaceDetector } from './detectors/face/face-detector.js';
 import { loadFaceDetectorManifest } from './detectors/face/manifest.js';
@@ -79,10 +79,18 @@ export interface Analysis {
   readonly policy: PolicyInfo;
 }
 
+/** The app's ONNX Runtime sessions and face detector, for tools that run models outside an analysis. */
+export interface AppRuntime {
+  readonly sessions: OnnxSessionFactory;
+  readonly faceDetector: FaceDetector;
+}
+
 export interface App {
   readonly config: Config;
   start(): Promise<void>;
   analyze(input: string, options?: AnalysisOptions): Promise<Analysis>;
+  /** The session factory and face detector every analysis uses (started if need be; `stop` frees them). */
+  runtime(): Promise<AppRuntime>;
   stop(): Promise<void>;
 }
 
@@ -214,6 +222,11 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     return { source, detectorNames: names, results, report, builder, snapshot, policy };
   };
 
+  const runtime = async (): Promise<AppRuntime> => {
+    await start();
+    return { sessions: sessions as OnnxSessionFactory, faceDetector: faceDetector as FaceDetector };
+  };
+
   const stop = async (): Promise<void> => {
     await Promise.allSettled([...live].flatMap((ds) => ds.map((d) => d.dispose())));
     live.clear();
@@ -225,7 +238,7 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     sessions = null;
   };
 
-  return { config, start, analyze, stop };
+  return { config, start, analyze, runtime, stop };
 }
 
 function selectDetectors(config: Config, registry: DetectorRegistry, names: readonly string[] | undefined) {

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { Value } from '@sinclair/typebox/value';
+import { ServerConfigSchema } from '../config/server.js';
 import { FakescopeError } from '../errors.js';
 import { checkServiceUrl } from '../server/cluster/redis-url.js';
 
@@ -71,22 +73,28 @@ export interface AnalyzeArgs {
   readonly json: boolean;
 }
 
-export interface ServeArgs {
-  readonly command: 'serve';
+/** The options serve and worker share: the config file and the flags of its `server` section. */
+interface ServerNodeArgs {
   readonly config?: string;
   readonly host?: string;
   readonly port?: number;
   readonly dataDir?: string;
-  /** Cluster mode: both set (serve: an API node; worker: always). */
+}
+
+export interface ServeArgs extends ServerNodeArgs {
+  readonly command: 'serve';
+  /** Cluster mode (an API node): both set, or neither. */
   readonly redis?: string;
   readonly database?: string;
-  /** worker: analyses at once. */
-  readonly concurrency?: number;
 }
 
 /** `fakescope worker`: the options of serve, cluster URLs required. */
-export interface WorkerArgs extends Omit<ServeArgs, 'command'> {
+export interface WorkerArgs extends ServerNodeArgs {
   readonly command: 'worker';
+  readonly redis: string;
+  readonly database: string;
+  /** Analyses at once. */
+  readonly concurrency?: number;
 }
 
 export interface EvalArgs {
@@ -241,16 +249,22 @@ function serveArgs(
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port needs a port number, got "${values.port}"`);
+    // The range is the config schema's (server.port), checked here to name the flag.
+    if (!Value.Check(ServerConfigSchema.properties.port, port)) usage(`--port needs a port number, got "${values.port}"`);
   }
   const options = {
-    ...(values.redis !== undefined ? { redis: values.redis } : {}),
-    ...(values.database !== undefined ? { database: values.database } : {}),
-    ...(concurrency !== undefined ? { concurrency } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
   };
-  return command === 'serve' ? { command, ...options } : { command, ...options };
+  if (command === 'worker') {
+    return { command, redis: values.redis as string, database: values.database as string, ...(concurrency !== undefined ? { concurrency } : {}), ...options };
+  }
+  return {
+    command,
+    ...(values.redis !== undefined ? { redis: values.redis } : {}),
+    ...(values.database !== undefined ? { database: values.database } : {}),
+    ...options,
+  };
 }

@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { App } from '../app.js';
 import { PACKAGE_ROOT, buildApp } from '../app.js';
-import { parseConfig, readConfigFile } from '../config.js';
+import { loadConfig } from '../config/load.js';
 import { builtinRegistry } from '../detectors/builtin.js';
-import { createFaceDetector } from '../detectors/face/face-detector.js';
-import { loadFaceDetectorManifest } from '../detectors/face/manifest.js';
-import { createOnnxSessionFactory } from '../detectors/onnx/session.js';
 import { detectorNames } from '../detectors/registry.js';
 import { describeError } from '../errors.js';
 import { runAdversarial } from '../eval/adversarial.js';
@@ -29,7 +27,7 @@ import { writeJsonAtomic } from './output.js';
  * of a few fake clips, and writes <out>/eval.json and the self-contained <out>/eval.html.
  */
 export async function evaluate(args: EvalArgs): Promise<number> {
-  const config = parseConfig(readConfigFile(args.config));
+  const config = loadConfig({ file: args.config });
   const ds = loadDataset(resolve(args.dataset));
   const out = resolve(args.out);
   const perturbations = args.perturb === 'all' ? [...PERTURBATIONS] : args.perturb.map(perturbationByName);
@@ -64,7 +62,7 @@ export async function evaluate(args: EvalArgs): Promise<number> {
       });
       perturbed.push({ name: p.name, description: p.description, results: runs.map((r) => reapply(r.result, policy, attribution)) });
     }
-    const adversarial = args.adversarial > 0 ? await attack(config, ds.root, pickFakes(ds.items, args.adversarial), args.queries, notes, log) : null;
+    const adversarial = args.adversarial > 0 ? await attack(app, ds.root, pickFakes(ds.items, args.adversarial), args.queries, notes, log) : null;
     for (const r of clean.filter((c) => c.result.error)) notes.push(`${r.result.item.file}: analysis failed (${r.result.error ?? ''}); left out of the metrics.`);
     const report = buildEvalReport({
       datasetPath: ds.root,
@@ -99,8 +97,9 @@ function pickFakes(items: readonly EvalItem[], n: number): EvalItem[] {
   return out;
 }
 
+/** Square Attack on the face crops of `items`, with the app's sessions and face detector. */
 async function attack(
-  config: ReturnType<typeof parseConfig>,
+  app: App,
   root: string,
   items: readonly EvalItem[],
   queries: number,
@@ -108,9 +107,9 @@ async function attack(
   log: (l: string) => void,
 ): Promise<AdversarialReport | null> {
   if (items.length === 0) return null;
+  const { config } = app;
   const blind = config.detectors.find((d) => d.type === 'blind') as { model?: unknown } | undefined;
-  const sessions = createOnnxSessionFactory(config.runtime);
-  const faceDetector = await createFaceDetector(loadFaceDetectorManifest(config.faces.model), sessions);
+  const { sessions, faceDetector } = await app.runtime();
   try {
     log(`adversarial: square attack on ${items.length} fake clips, ${queries} queries per crop`);
     return await runAdversarial({
@@ -129,9 +128,6 @@ async function attack(
   } catch (e) {
     notes.push(`adversarial attack failed: ${describeError(e)}`);
     return null;
-  } finally {
-    await faceDetector.dispose();
-    await sessions.releaseAll();
   }
 }
 

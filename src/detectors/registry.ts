@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import type { DetectorEntryConfig } from '../config.js';
-import { parseWith } from '../config.js';
+import type { DetectorEntryConfig } from '../config/schema.js';
+import { parseWith } from '../config/validate.js';
 import { FakescopeError } from '../errors.js';
 import type { Detector, DetectorContext } from './contract.js';
 

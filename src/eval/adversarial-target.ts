@@ -1,19 +1,17 @@
-import * as ort from 'onnxruntime-node';
 import type { BlindModel } from '../detectors/blind/manifest.js';
-import type { OnnxSession } from '../detectors/onnx/session.js';
-import { checkSessionMatches } from '../detectors/blind/manifest.js';
+import { createBlindModelRunner } from '../detectors/blind/model-runner.js';
 import { sampleProbabilities } from '../detectors/blind/pooling.js';
-import { meanNoise, sampleNoise } from '../detectors/mc/noise.js';
 import { createPrng } from '../detectors/mc/prng.js';
+import type { OnnxSession } from '../detectors/onnx/session.js';
 import type { UncertaintyStats } from '../core/uncertainty.js';
 import { summarizeSamples } from '../core/uncertainty.js';
 
 /**
- * A blind model as the attack sees it, through the same manifest and ONNX session the runtime
- * uses. The attacker queries the deterministic mean network (all-ones dropout masks, zero Bayesian
- * noise) and minimises its calibrated fake logit; the defender's answer is the full MC head, T
- * samples with seeded noise, read exactly as the runtime reads it (temperature per sample, then
- * mean, entropy and mutual information).
+ * A blind model as the attack sees it, through the same manifest, ONNX session and model runner
+ * (detectors/blind/model-runner.ts) the runtime uses. The attacker queries the deterministic mean
+ * network (all-ones dropout masks, zero Bayesian noise) and minimises its calibrated fake logit;
+ * the defender's answer is the full MC head, T samples with seeded noise, read exactly as the
+ * runtime reads it (temperature per sample, then mean, entropy and mutual information).
  */
 export interface AttackTarget {
   readonly model: BlindModel;
@@ -24,9 +22,8 @@ export interface AttackTarget {
 }
 
 export function createAttackTarget(model: BlindModel, session: OnnxSession): AttackTarget {
-  checkSessionMatches(model, session.inputNames, session.outputNames);
-  const s = model.input.size;
-  const plane = 3 * s * s;
+  const runner = createBlindModelRunner(model, session);
+  const plane = 3 * model.input.size * model.input.size;
 
   const run = async (images: readonly Float32Array[], noise: readonly Float32Array[], t: number): Promise<Float32Array> => {
     const n = images.length;
@@ -35,11 +32,7 @@ export function createAttackTarget(model: BlindModel, session: OnnxSession): Att
       if (im.length !== plane) throw new RangeError(`image has ${im.length} values, the model takes ${plane}`);
       data.set(im, i * plane);
     });
-    const feeds: Record<string, ort.Tensor> = { [model.input.name]: new ort.Tensor('float32', data, [n, 3, s, s]) };
-    model.noise.forEach((spec, k) => {
-      feeds[spec.name] = new ort.Tensor('float32', noise[k] as Float32Array, [n, t, spec.width]);
-    });
-    const out = await session.run(feeds);
+    const out = await runner.run(data, n, noise, t);
     return out[model.outputs.logits]?.data as Float32Array;
   };
 
@@ -47,13 +40,11 @@ export function createAttackTarget(model: BlindModel, session: OnnxSession): Att
     model,
     async meanLogits(batch) {
       if (batch.length === 0) return [];
-      const logits = await run(batch, model.noise.map((spec) => meanNoise(spec, batch.length, 1)), 1);
+      const logits = await run(batch, runner.noise(batch.length, 1, null), 1);
       return Array.from(logits, (l) => l / model.temperature);
     },
     async mcStats(image, samples, seed) {
-      const rng = createPrng(seed);
-      const noise = model.noise.map((spec) => sampleNoise(spec, 1, samples, rng));
-      const logits = await run([image], noise, samples);
+      const logits = await run([image], runner.noise(1, samples, createPrng(seed)), samples);
       return summarizeSamples(sampleProbabilities(logits, 0, samples, model.temperature)) as UncertaintyStats;
     },
   };

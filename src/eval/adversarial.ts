@@ -1,5 +1,5 @@
 import { NEVER, fromEvent, lastValueFrom, takeUntil, takeWhile } from 'rxjs';
-import type { Config } from '../config.js';
+import type { Config } from '../config/schema.js';
 import { loadBlindModel } from '../detectors/blind/manifest.js';
 import { writeAlignedInput } from '../detectors/blind/preprocess.js';
 import type { FaceDetector } from '../detectors/contract.js';

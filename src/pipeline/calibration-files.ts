@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../config/schema.js';
 import { FakescopeError } from '../errors.js';
 import type { AttributionModel } from './attribution.js';
 import { checkAttributionModel } from './attribution.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Subject } from 'rxjs';
 import type { App } from '../app.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/schema.js';
 import type { InputGuard } from '../ingest/index.js';
 import type { SourceGap } from '../ingest/reconnect.js';
 import { FakescopeError } from '../errors.js';

@@ -2,7 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/schema.js';
 import { describeError, isFakescopeError } from '../errors.js';
 import { apiKeyHook } from './auth.js';
 import { httpStatus } from './http-errors.js';

@@ -1,7 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import { Subject } from 'rxjs';
 import type { Analysis } from '../app.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/schema.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import { epistemicAlerts } from '../pipeline/alerts/epistemic-alerts.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';

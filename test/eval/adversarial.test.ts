@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/schema.js';
 import type { DetectorOutput } from '../../src/detectors/contract.js';
 import { createBlindDetector } from '../../src/detectors/blind/detector.js';
 import { loadBlindModel } from '../../src/detectors/blind/manifest.js';

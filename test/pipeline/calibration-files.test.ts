@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { POLICY_FORMAT, loadAttribution, loadPolicy } from '../../src/pipeline/calibration-files.js';
 
 let dir: string;

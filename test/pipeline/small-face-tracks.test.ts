@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { builtinRegistry } from '../../src/detectors/builtin.js';
 import { tempDir } from '../helpers/media.js';
 import { makeFaceClip } from '../helpers/synthetic-face.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/schema.js';
 import type { AnalyzedFrame } from '../../src/pipeline/analyze.js';
 import type { FaceResult } from '../../src/pipeline/frame-result-schema.js';
 import type { Report } from '../../src/pipeline/report-schema.js';

@@ -5,7 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { buildApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { builtinRegistry } from '../../src/detectors/builtin.js';
 import type { Report } from '../../src/pipeline/report-schema.js';
 import { ReportSchema } from '../../src/pipeline/report-schema.js';

@@ -1,15 +1,13 @@
-import * as ort from 'onnxruntime-node';
 import type { FaceResultMapInput } from './types.js';
 import type { OnnxSession } from '../onnx/session.js';
 import type { Detector, DetectorContext, DetectorOutput, UncertaintyMap } from '../contract.js';
 import { createPrng, deriveSeed } from '../mc/prng.js';
-import { meanNoise, sampleNoise } from '../mc/noise.js';
 import { alignmentTransform as alignment, landmarksInCrop } from '../../core/align.js';
 import type { UncertaintyStats } from '../../core/uncertainty.js';
 import { withDistance } from '../../core/uncertainty.js';
 import { featureDistance } from './density.js';
 import type { BlindModel } from './manifest.js';
-import { checkSessionMatches } from './manifest.js';
+import { createBlindModelRunner } from './model-runner.js';
 import { denseProbabilities, pooledCategorical, pooledCellStats, pooledRegionStats, pooledStats, sampleProbabilities, softmaxSamples } from './pooling.js';
 import { writeAlignedInput } from './preprocess.js';
 import { BLIND_REGIONS, regionCells } from './regions.js';
@@ -33,7 +31,7 @@ export interface BlindDetectorOptions {
  * analysis repeats exactly, and a frame's noise does not depend on what came before it.
  */
 export function createBlindDetector(model: BlindModel, session: OnnxSession, ctx: DetectorContext, o: BlindDetectorOptions): Detector {
-  checkSessionMatches(model, session.inputNames, session.outputNames);
+  const runner = createBlindModelRunner(model, session);
   const s = model.input.size;
   const scratch = new Uint8Array(s * s * 3);
   const scores = new TemporalPool(o.window);
@@ -47,12 +45,7 @@ export function createBlindDetector(model: BlindModel, session: OnnxSession, ctx
     input.faces.forEach((f, i) => writeAlignedInput(input.frame, f.landmarks, model.input, image, i, scratch));
     // Not keyed by stream id: the same clip gives the same answer from the CLI and the server.
     const rng = createPrng(deriveSeed(ctx.seed, o.name, input.frame.seq));
-    const feeds: Record<string, ort.Tensor> = { [model.input.name]: new ort.Tensor('float32', image, [n, 3, s, s]) };
-    for (const spec of model.noise) {
-      const data = deterministic ? meanNoise(spec, n, k) : sampleNoise(spec, n, k, rng);
-      feeds[spec.name] = new ort.Tensor('float32', data, [n, k, spec.width]);
-    }
-    return session.run(feeds, { handOver: true }); // every input array is fresh per call
+    return runner.run(image, n, runner.noise(n, k, deterministic ? null : rng), k, { handOver: true }); // every input array is fresh per call
   };
 
   return {

@@ -3,7 +3,7 @@ import fastifyStatic from '@fastify/static';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/schema.js';
 import { buildHttp } from '../http-app.js';
 import { Metrics } from '../metrics.js';
 import { OpenApiCollector } from '../openapi.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/schema.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import type { FeedClient } from '../feed-client.js';
 import type { FeedSource } from '../routes/feed.js';

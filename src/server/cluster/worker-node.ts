@@ -4,7 +4,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Subject } from 'rxjs';
 import type { App } from '../../app.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/schema.js';
 import { describeError, isFakescopeError } from '../../errors.js';
 import type { SourceGap } from '../../ingest/reconnect.js';
 import { uploadGuard, urlGuard } from '../input-guards.js';

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/schema.js';
 import { FakescopeError, describeError } from '../../errors.js';
 import { probe } from '../../ingest/index.js';
 import type { Report } from '../../pipeline/report-schema.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/schema.js';
 import { FeedClient } from '../feed-client.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { AnalysisInfo } from '../wire.js';

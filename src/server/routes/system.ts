@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ConfigSchema } from '../../config.js';
+import { ConfigSchema } from '../../config/schema.js';
 import { VERSION } from '../../version.js';
 import type { AnalysisManager } from '../analyses.js';
 import type { Metrics } from '../metrics.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/schema.js';
 import { describeError, isFakescopeError } from '../../errors.js';
 import type { AnalysisManager } from '../analyses.js';
 import { WEBCAM_GUARD } from '../input-guards.js';

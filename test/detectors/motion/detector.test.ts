@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseWith } from '../../../src/config.js';
+import { parseWith } from '../../../src/config/validate.js';
 import type { DetectorContext, DetectorOutput } from '../../../src/detectors/contract.js';
 import { MOTION_FEATURES } from '../../../src/detectors/motion/analysis.js';
 import { type MotionDetector, createMotionDetector } from '../../../src/detectors/motion/detector.js';

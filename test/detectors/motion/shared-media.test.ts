@@ -7,7 +7,7 @@
 import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
-import { parseConfig } from '../../../src/config.js';
+import { parseConfig } from '../../../src/config/schema.js';
 import { builtinRegistry } from '../../../src/detectors/builtin.js';
 import type { DetectorOutput } from '../../../src/detectors/contract.js';
 import { DEFAULT_MOTION_OPTIONS } from '../../../src/detectors/motion/options.js';

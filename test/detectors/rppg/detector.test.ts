@@ -7,12 +7,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config.js';
+import { parseConfig } from '../../../src/config/schema.js';
 import type { DetectorContext, DetectorOutput } from '../../../src/detectors/contract.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
 import { type RppgDetector, createRppgDetector } from '../../../src/detectors/rppg/detector.js';
 import { RppgConfigSchema } from '../../../src/detectors/rppg/index.js';
-import { parseWith } from '../../../src/config.js';
+import { parseWith } from '../../../src/config/validate.js';
 import type { Frame } from '../../../src/core/frame.js';
 import type { TrackedFace } from '../../../src/core/face.js';
 import type { FaceLandmarks } from '../../../src/core/geometry.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config.js';
+import { parseConfig } from '../../../src/config/schema.js';
 import type { ClusterNode } from '../../../src/server/cluster/cluster-node.js';
 import { createApiNode } from '../../../src/server/cluster/cluster-node.js';
 import { freshDatabase, freshPrefix, skipWithout } from './services.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config.js';
+import { parseConfig } from '../../../src/config/schema.js';
 import { FeedStreamWriter } from '../../../src/server/cluster/feed-stream.js';
 import { clusterKeys } from '../../../src/server/cluster/keys.js';
 import { redisConnection } from '../../../src/server/cluster/redis.js';

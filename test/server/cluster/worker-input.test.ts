@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
-import { parseConfig } from '../../../src/config.js';
+import { parseConfig } from '../../../src/config/schema.js';
 import { PostgresStore } from '../../../src/server/cluster/postgres-store.js';
 import { clusterKeys, QUEUE_NAME } from '../../../src/server/cluster/keys.js';
 import { redisConnection } from '../../../src/server/cluster/redis.js';

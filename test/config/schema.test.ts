@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderConfigDocs } from '../src/config-docs.js';
-import { parseConfig } from '../src/config.js';
+import { renderConfigDocs } from '../../src/config/docs.js';
+import { parseConfig } from '../../src/config/schema.js';
 
 describe('config', () => {
   it('is complete from {} and rejects unknown keys and bad values with one clear message', () => {
@@ -20,7 +20,7 @@ describe('config', () => {
   });
 
   it('docs/configuration.md is current (run `npm run docs` after changing the schema)', () => {
-    const committed = readFileSync(new URL('../docs/configuration.md', import.meta.url), 'utf8');
+    const committed = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     expect(committed).toBe(renderConfigDocs());
   });
 });

@@ -1,14 +1,13 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { readFileSync } from 'node:fs';
-import { Value } from '@sinclair/typebox/value';
-import { FakescopeError, describeError } from './errors.js';
-import { ServerConfigSchema } from './server/server-config.js';
-import { MAX_ANALYSIS_FPS } from './ingest/source-options.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { MAX_ANALYSIS_FPS } from '../ingest/source-options.js';
+import { ServerConfigSchema } from './server.js';
+import { parseWith } from './validate.js';
 
 /**
  * The one config schema. Unknown keys are rejected, every field is described and defaulted, so
  * `{}` is a complete configuration. Detector entries are checked here for their common part
- * (`type`, `name`) and by the registry against the detector's own schema.
+ * (`type`, `name`) and by the registry against the detector's own schema. The `server` section
+ * is in ./server.ts; a file and command-line flags become a Config through ./load.ts.
  */
 const Tracker = Type.Object(
   {
@@ -136,28 +135,8 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 export type DetectorEntryConfig = Static<typeof DetectorEntry>;
-export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Fills defaults and validates; throws E_CONFIG listing every problem. */
 export function parseConfig(input: unknown): Config {
   return parseWith(ConfigSchema, input ?? {}, 'config');
-}
-
-export function parseWith<T extends TSchema>(schema: T, input: unknown, what: string): Static<T> {
-  const value = Value.Default(schema, Value.Clone(input));
-  if (!Value.Check(schema, value)) {
-    const problems = [...Value.Errors(schema, value)].slice(0, 5).map((e) => `${e.path || '/'}: ${e.message}`);
-    throw new FakescopeError('E_CONFIG', `invalid ${what}: ${problems.join('; ')}`);
-  }
-  return value as Static<T>;
-}
-
-/** Reads a JSON config file (not yet validated: flags are merged in before `parseConfig`). */
-export function readConfigFile(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new FakescopeError('E_CONFIG', `cannot read config ${path}: ${describeError(e)}`);
-  }
 }

@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 
 /**
- * The `server` section of the one config schema (`src/config.ts` includes it). Defaults make
+ * The `server` section of the one config schema (./schema.ts includes it). Defaults make
  * `npm start` work with nothing else set up: loopback only, no API key, data in ./fakescope-data.
  */
 const Upload = Type.Object(
@@ -137,3 +137,5 @@ export const ServerConfigSchema = Type.Object(
   },
   { additionalProperties: false, default: {} },
 );
+
+export type ServerConfig = Static<typeof ServerConfigSchema>;
