@@ -166,11 +166,12 @@ def main() -> None:
     ap.add_argument('--tune-upper', action='store_true')
     ap.add_argument('--end-to-end', action='store_true', help='train the whole network on the images (no cached maps)')
     ap.add_argument('--batch', type=int, default=256)
+    ap.add_argument('--lr', type=float, default=RunConfig.lr, help='peak learning rate (one-cycle); lower it to fine-tune a pretrained trunk end to end')
     ap.add_argument('--generators', default=','.join(GENERATORS))
     ap.add_argument('--no-final', action='store_true')
     args = ap.parse_args()
     cfg = RunConfig(family=args.family, head=args.head, epochs=args.epochs, tune_upper=args.tune_upper,
-                    end_to_end=args.end_to_end, batch=args.batch)
+                    end_to_end=args.end_to_end, batch=args.batch, lr=args.lr)
     torch.set_num_threads(2)
     views = load_views(args.views, None if args.end_to_end else args.feats or CACHE / f'feats-{args.family}.npz')
     print(f'{args.family}/{args.head}: {len(views)} views')

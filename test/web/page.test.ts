@@ -78,6 +78,10 @@ describe.skipIf(!hasChromium)('web page', () => {
     expect(await page.textContent('#analysis-list')).toContain('page-clip.mp4');
     expect(await page.getAttribute('#report a', 'href')).toMatch(/\/api\/analyses\/.+\/report/);
     expect(await page.textContent('#report')).toContain('Verdict thresholds: fitted by fakescope calibrate');
+    // The weight column is the weight the verdict gave each detector (the server's count), never a blank.
+    const weightCells = await page.$$eval('#report table tbody tr td:nth-child(5)', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(weightCells.length).toBeGreaterThan(0);
+    for (const w of weightCells) expect(w).toMatch(/^(\d+\.\d\d|not counted)$/);
     if (shots) await page.screenshot({ path: join(shots, 'upload.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

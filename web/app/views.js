@@ -114,6 +114,12 @@ export function renderReport(box, report, summary, links) {
   const s = report.summary;
   const conf = summary.plain.confidence;
   const secsRange = (a, b) => `${secs(a)}–${secs(b)}`;
+  // The fusion weight each detector had in the verdict, as the server counted it (summary.detectors).
+  const weights = new Map(summary.detectors.map((d) => [d.name, d.weight]));
+  const weightText = (name) => {
+    const w = weights.get(name);
+    return w === undefined ? '—' : w <= 0 ? 'not counted' : w.toFixed(2);
+  };
   const rows = Object.entries(report.detectors).map(([name, d]) =>
     el(
       'tr',
@@ -122,7 +128,7 @@ export function renderReport(box, report, summary, links) {
       el('td', {}, d.pFake === null ? '—' : d.pFake.toFixed(2)),
       el('td', {}, d.uncertainty ? d.uncertainty.epistemic.toFixed(3) : '—'),
       el('td', {}, String(d.okFrames)),
-      el('td', {}, s.policy && s.policy.weights && name in s.policy.weights ? s.policy.weights[name].toFixed(2) : '—'),
+      el('td', {}, weightText(name)),
     ),
   );
   box.replaceChildren(
@@ -150,7 +156,7 @@ export function renderReport(box, report, summary, links) {
       ...(summary.likelySource ? [el('p', { id: 'attribution' }, `${summary.likelySource}; classifier entropy ${s.attribution.entropy.toFixed(2)} nats`)] : []),
       ...(s.policy && s.policy.source ? [el('p', { class: 'muted' }, `Verdict thresholds: ${s.policy.source}`)] : []),
       rows.length
-        ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'detector'), el('th', {}, 'p(fake)'), el('th', {}, 'epistemic'), el('th', {}, 'frames'), el('th', { title: 'fusion weight (fitted by fakescope calibrate)' }, 'weight'))), el('tbody', {}, ...rows))
+        ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'detector'), el('th', {}, 'p(fake)'), el('th', {}, 'epistemic'), el('th', {}, 'frames'), el('th', { title: 'fusion weight in the verdict (fitted by fakescope calibrate; 1 each when the policy fits none of these detectors)' }, 'weight'))), el('tbody', {}, ...rows))
         : el('p', { class: 'muted' }, 'No detector is configured on this server.'),
     ),
   );
