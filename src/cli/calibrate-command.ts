@@ -45,7 +45,7 @@ export async function calibrate(args: CalibrateArgs): Promise<number> {
     const failed = runs.filter((r) => r.result.error);
     const segments = runs.filter((r) => !r.result.error).flatMap((r) => r.segments.map((s) => ({ item: r.result.item, features: s.features })));
     const createdAt = new Date().toISOString();
-    const policy = fitVerdictPolicy(segments, args.targetAccuracy, {
+    const policy = fitVerdictPolicy(segments, { targetAccuracy: args.targetAccuracy, minConfidence: config.verdict.minConfidence }, {
       dataset: displayPath(ds.root),
       datasetSha256: ds.sha256,
       items: ds.items.length - failed.length,

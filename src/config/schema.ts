@@ -97,6 +97,13 @@ const Verdict = Type.Object(
     maxEpistemic: Type.Number({ minimum: 0, default: 0.1, description: 'Epistemic uncertainty (nats) above which the verdict is "uncertain".' }),
     maxDisagreement: Type.Number({ minimum: 0, maximum: 0.5, default: 0.5, description: 'Spread (std) of the detectors\' p(fake) above which the verdict is "uncertain".' }),
     minEvidenceFrames: Type.Integer({ minimum: 1, default: 10, description: 'Fewer face-frames with a detector answer than this gives "uncertain".' }),
+    minConfidence: Type.Number({
+      minimum: 0.5,
+      maximum: 1,
+      default: 0.7,
+      description:
+        'How likely a "fake" or "real" verdict must be to be right, read off the calibrated fused p(fake): "fake" needs p(fake) ≥ this, "real" needs p(fake) ≤ 1 − this; in between is "uncertain" (near-threshold). Not replaced by the fitted policy: `fakescope calibrate` fits the other thresholds under it. 0.5 turns the rule off.',
+    }),
     fitted: Type.Union([Type.String(), Type.Null()], {
       default: 'models/verdict-policy.json',
       description:

@@ -40,10 +40,15 @@ export interface FittedOn {
 
 /**
  * Fits the fusion weights of `fittedOn.detectors`, then the verdict thresholds on the fused
- * segments, aiming at `targetAccuracy` on the answered ones. Null when no segment has a detector
+ * segments, aiming at `targetAccuracy` on the answered ones under the configuration's
+ * `minConfidence` floor (which stays the configuration's: the file records it in `fit`). Null when no segment has a detector
  * answer (nothing to fit on).
  */
-export function fitVerdictPolicy(segments: readonly CalibrationSegment[], targetAccuracy: number, fittedOn: Omit<FittedOn, 'segments'>): PolicyFile | null {
+export function fitVerdictPolicy(
+  segments: readonly CalibrationSegment[],
+  goal: { readonly targetAccuracy: number; readonly minConfidence: number },
+  fittedOn: Omit<FittedOn, 'segments'>,
+): PolicyFile | null {
   const { detectors } = fittedOn;
   const perDetector = segments.map((x) => ({ fake: x.item.label === 'fake', detectors: detectors.map((d) => scoreFromFeatures(x.features, d)) }));
   if (!perDetector.some((x) => x.detectors.some((d) => d !== null))) return null;
@@ -52,7 +57,7 @@ export function fitVerdictPolicy(segments: readonly CalibrationSegment[], target
     const f = fuseScores(x.detectors.map((d) => d ?? { pFake: null, uncertainty: null, evidenceFrames: 0 }), fw.weights);
     return f.pFake === null ? [] : [{ fake: x.fake, p: f.pFake, epistemic: f.uncertainty?.epistemic ?? 0, disagreement: f.disagreement ?? 0 }];
   });
-  const fitted = fitPolicy(items, { targetAccuracy });
+  const fitted = fitPolicy(items, goal);
   const { dataset, datasetSha256, items: clips, failed, segmentFrames, createdAt } = fittedOn;
   return {
     format: POLICY_FORMAT,

@@ -1,7 +1,7 @@
 import { quantile } from '../core/stats.js';
 import { MAX_BINARY_ENTROPY } from '../core/uncertainty.js';
 import type { VideoScore } from '../pipeline/verdict.js';
-import { fuseScores } from '../pipeline/verdict.js';
+import { decidedConfidence, fuseScores } from '../pipeline/verdict.js';
 
 /**
  * Fits the verdict policy on calibration items (segments or clips), pure. First the fusion
@@ -12,7 +12,10 @@ import { fuseScores } from '../pipeline/verdict.js';
  *      class-balanced fraction of items while the one-sided 95 % lower bound of their balanced
  *      accuracy reaches `targetAccuracy` — a small calibration set cannot buy a bold policy;
  *      if no combination reaches it (with at least `minCoverage` answered), the one with the best
- *      lower bound at ≥ `fallbackCoverage`, flagged `targetMet: false`.
+ *      lower bound at ≥ `fallbackCoverage`, flagged `targetMet: false`; if none answers that much,
+ *      the loosest rules (margin 0, no uncertainty limit).
+ *   Items the verdict's confidence floor (`minConfidence`) leaves unanswered count as unanswered
+ *   in every combination: the fit adds rules on top of the floor, never loosens it.
  * Real and fake items are weighted to equal totals so a skewed calibration set does not buy
  * accuracy by answering only the majority class.
  */
@@ -25,6 +28,8 @@ export interface CalibrationItem {
 
 export interface FitOptions {
   readonly targetAccuracy?: number;
+  /** The verdict's confidence floor (`VerdictPolicy.minConfidence`): items below it are never answered. Default 0.5 (off). */
+  readonly minConfidence?: number;
   readonly minCoverage?: number;
   readonly fallbackCoverage?: number;
 }
@@ -39,6 +44,8 @@ export interface FittedPolicy {
     readonly real: number;
     readonly fake: number;
     readonly targetAccuracy: number;
+    /** The confidence floor the thresholds were fitted under. */
+    readonly minConfidence: number;
     readonly targetMet: boolean;
     /** Class-balanced fraction answered and balanced accuracy on the answered, on the calibration items. */
     readonly coverage: number;
@@ -107,8 +114,11 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
   const target = opts.targetAccuracy ?? 0.9;
   const minCoverage = opts.minCoverage ?? 0.1;
   const fallbackCoverage = opts.fallbackCoverage ?? 0.25;
+  const floor = opts.minConfidence ?? 0.5;
   const w = weights(items);
   const t = bestThreshold(items);
+  // What decideVerdict would answer at threshold t under the floor, before the fitted rules.
+  const confident = (i: CalibrationItem) => decidedConfidence(i.p >= t ? 'fake' : 'real', i.p) >= floor;
   const cap = (q: number, values: number[], max: number) => (q >= 1 ? max : quantile(values, q));
   const eps = [...new Set(QUANTILES.map((q) => cap(q, items.map((i) => i.epistemic), MAX_BINARY_ENTROPY)))];
   const dis = [...new Set(QUANTILES.map((q) => cap(q, items.map((i) => i.disagreement), 0.5)))];
@@ -120,14 +130,14 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
     for (const e of eps) {
       for (const d of dis) {
         tried++;
-        const s = score(items, w, t, (i) => i.epistemic <= e && i.disagreement <= d && Math.abs(i.p - t) >= m);
+        const s = score(items, w, t, (i) => confident(i) && i.epistemic <= e && i.disagreement <= d && Math.abs(i.p - t) >= m);
         const cand = { m, e, d, ...s };
         if (s.lowerBound >= target && s.coverage >= minCoverage && (!best || s.coverage > best.coverage + 1e-12)) best = cand;
         if (s.coverage >= fallbackCoverage && (!fallback || s.lowerBound > fallback.lowerBound + 1e-12)) fallback = cand;
       }
     }
   }
-  const chosen = best ?? fallback ?? { m: 0, e: MAX_BINARY_ENTROPY, d: 0.5, ...score(items, w, t, () => true) };
+  const chosen = best ?? fallback ?? { m: 0, e: MAX_BINARY_ENTROPY, d: 0.5, ...score(items, w, t, confident) };
   return {
     decisionThreshold: t,
     margin: chosen.m,
@@ -138,6 +148,7 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
       real: items.length - nFake,
       fake: nFake,
       targetAccuracy: target,
+      minConfidence: floor,
       targetMet: best !== null,
       coverage: chosen.coverage,
       accuracyAnswered: chosen.accuracy,

@@ -52,6 +52,7 @@ export function loadPolicy(config: Config, root: string, detectors: readonly str
     maxEpistemic: v.maxEpistemic,
     maxDisagreement: v.maxDisagreement,
     minEvidenceFrames: v.minEvidenceFrames,
+    minConfidence: v.minConfidence,
   };
   if (v.fitted === null) return { ...manual, source: 'configuration (verdict.fitted = null): thresholds not fitted' };
   const path = resolve(root, v.fitted);

@@ -60,7 +60,7 @@ const WHY: Readonly<Record<VerdictWhy, WhyText>> = {
     nextSteps: ['Look at the segments where the detectors disagree (technical details).', 'Have an expert review it.'],
   },
   'near-threshold': {
-    explanation: 'the score sits too close to the line between genuine and manipulated.',
+    explanation: 'the score sits too close to the line between genuine and manipulated: an answer either way would too often be wrong.',
     nextSteps: ['Compare with a known genuine video of the same person.', 'Look for the original source of the material.'],
   },
   'uncertain-segments': {

@@ -11,8 +11,10 @@ import { poolStats } from '../core/uncertainty.js';
  * calibration data.
  * The verdict abstains ("uncertain") when there is too little evidence, when epistemic uncertainty
  * is above `maxEpistemic`, when the spread of the detectors' p(fake) is above `maxDisagreement`,
- * or when the fused probability is within `margin` of the threshold. The thresholds are fitted on
- * calibration data by `fakescope calibrate` (src/eval/policy-fit.ts).
+ * when the fused probability is within `margin` of the threshold, or when it does not make the
+ * verdict at least `minConfidence` likely to be right. The thresholds are fitted on calibration
+ * data by `fakescope calibrate` (src/eval/policy-fit.ts); `minConfidence` is the user's floor
+ * (configuration), which the fit respects.
  */
 export type Verdict = 'real' | 'fake' | 'uncertain';
 
@@ -40,6 +42,12 @@ export interface VerdictPolicy {
   readonly maxUncertainCoverage?: number;
   /** Fusion weight per detector name (fitted on calibration data); missing names weigh 1. */
   readonly weights?: Readonly<Record<string, number>>;
+  /**
+   * The probability a decided verdict must have of being right, read off the calibrated fused
+   * p(fake): "fake" needs p(fake) ≥ minConfidence, "real" needs p(fake) ≤ 1 − minConfidence
+   * (`decidedConfidence`). Below it the verdict is "uncertain" (near-threshold). 0.5, or absent, turns the rule off.
+   */
+  readonly minConfidence?: number;
 }
 
 export interface VideoScore {
@@ -150,7 +158,21 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
     return { ...score, verdict: 'uncertain', why: 'near-threshold', reason: `p(fake) ${score.pFake.toFixed(2)} within ±${policy.margin} of ${policy.decisionThreshold}` };
   }
   const verdict = score.pFake >= policy.decisionThreshold ? 'fake' : 'real';
+  const right = decidedConfidence(verdict, score.pFake);
+  if (right < (policy.minConfidence ?? 0.5)) {
+    return {
+      ...score,
+      verdict: 'uncertain',
+      why: 'near-threshold',
+      reason: `p(fake) ${score.pFake.toFixed(2)}: "${verdict}" would be right with probability ${right.toFixed(2)} only (< ${policy.minConfidence})`,
+    };
+  }
   return { ...score, verdict, why: 'decided', reason: `p(fake) ${score.pFake.toFixed(2)} ${verdict === 'fake' ? '≥' : '<'} ${policy.decisionThreshold}` };
+}
+
+/** The probability that a "fake" or "real" verdict is right, if the fused p(fake) is calibrated. */
+export function decidedConfidence(verdict: 'fake' | 'real', pFake: number): number {
+  return verdict === 'fake' ? pFake : 1 - pFake;
 }
 
 /** One face's verdict, as the clip-level rule sees it. */

@@ -65,7 +65,7 @@ export function renderReportSchemaDocs(): string {
     'the same number of MC samples as a video window. Detectors that need time (rPPG) report',
     '`skipped` / not applicable. The verdict rules are the same as for a video; note that the 16',
     'presentations count as face-frames, so `minEvidenceFrames` does not hold a photo back — the',
-    'epistemic, disagreement and margin rules are the ones that can make a photo "uncertain".',
+    'epistemic, disagreement, margin and confidence-floor rules are the ones that can make a photo "uncertain".',
     '',
   ].join('\n');
 }

@@ -28,7 +28,7 @@ const FITTED_ON = { dataset: 'set', datasetSha256: 'abc', items: 6, failed: 0, s
 
 describe('fitVerdictPolicy', () => {
   it('fits weights and thresholds on the fused segments and says what it was fitted on', () => {
-    const policy = fitVerdictPolicy(SEGMENTS, 0.9, FITTED_ON);
+    const policy = fitVerdictPolicy(SEGMENTS, { targetAccuracy: 0.9, minConfidence: 0.5 }, FITTED_ON);
     expect(policy?.format).toBe(POLICY_FORMAT);
     expect(Object.keys(policy?.weights ?? {})).toEqual(['a', 'b']);
     expect(policy?.weights?.a).toBeGreaterThan(policy?.weights?.b as number); // "a" separates better
@@ -40,7 +40,7 @@ describe('fitVerdictPolicy', () => {
   });
 
   it('is null when no segment has a detector answer', () => {
-    expect(fitVerdictPolicy(SEGMENTS.map((s) => ({ ...s, features: { motion: 1 } })), 0.9, FITTED_ON)).toBeNull();
+    expect(fitVerdictPolicy(SEGMENTS.map((s) => ({ ...s, features: { motion: 1 } })), { targetAccuracy: 0.9, minConfidence: 0.5 }, FITTED_ON)).toBeNull();
   });
 });
 

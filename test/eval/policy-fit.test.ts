@@ -44,6 +44,25 @@ describe('fitPolicy', () => {
     expect(f.fit.coverage).toBeGreaterThanOrEqual(0.25);
   });
 
+  it('fits on top of the confidence floor: items the floor withholds are never counted as answered, and the runtime agrees', () => {
+    // Right answers far from 0.5, coin tosses near it (p 0.45–0.55, low epistemic: only the floor or a margin catches them).
+    const items: CalibrationItem[] = [];
+    for (let i = 0; i < 40; i++) items.push(item(false, 0.1 + i * 0.002), item(true, 0.8 + i * 0.002));
+    for (let i = 0; i < 40; i++) items.push(item(i % 2 === 0, 0.45 + (i % 10) * 0.01));
+    const f = fitPolicy(items, { targetAccuracy: 0.9, minConfidence: 0.7 });
+    expect(f.fit.minConfidence).toBe(0.7);
+    expect(f.fit.targetMet).toBe(true);
+    expect(f.fit.accuracyAnswered).toBe(1);
+    const policy = { ...f, minEvidenceFrames: 1, minConfidence: 0.7 };
+    const answered = items.filter((it) => decideVerdict({ pFake: it.p, uncertainty: { mean: it.p, std: 0, entropy: 0.5, aleatoric: 0.5, epistemic: 0.01, samples: 8 }, evidenceFrames: 5, disagreement: 0 }, policy).verdict !== 'uncertain');
+    expect(answered.length).toBe(80);
+    // The floor alone already withholds the coin tosses, so no margin is needed on top of it.
+    expect(f.margin).toBe(0);
+    const free = fitPolicy(items, { targetAccuracy: 0.9 });
+    expect(free.fit.minConfidence).toBe(0.5);
+    expect(free.margin).toBeGreaterThan(0);
+  });
+
   it('needs both classes', () => {
     expect(() => fitPolicy([item(true, 0.9), item(true, 0.8)])).toThrow(/real and fake/);
   });

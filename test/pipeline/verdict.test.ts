@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolStats, summarizeSamples, withDistance } from '../../src/core/uncertainty.js';
 import type { VerdictPolicy } from '../../src/pipeline/verdict.js';
-import { alertCoverage, clipVerdict, decideVerdict, effectiveWeights, fusedVerdict, fuseScores, reconcileWithAlerts, unweightedDetectors, videoScore } from '../../src/pipeline/verdict.js';
+import { alertCoverage, clipVerdict, decidedConfidence, decideVerdict, effectiveWeights, fusedVerdict, fuseScores, reconcileWithAlerts, unweightedDetectors, videoScore } from '../../src/pipeline/verdict.js';
 
 const policy: VerdictPolicy = { decisionThreshold: 0.5, margin: 0.15, maxEpistemic: 0.1, maxDisagreement: 0.2, minEvidenceFrames: 3 };
 const frames = (samples: number[][]) => samples.map((s) => summarizeSamples(s)!);
@@ -37,6 +37,39 @@ describe('decideVerdict', () => {
     expect(v.verdict).toBe('uncertain');
     expect(v.pFake).toBeNull();
     expect(v.reason).toMatch(/no detector/);
+  });
+});
+
+describe('the confidence floor (minConfidence)', () => {
+  // A fitted policy with no margin: only the floor keeps p(fake) near 0.5 from a verdict.
+  const fitted: VerdictPolicy = { decisionThreshold: 0.514, margin: 0, maxEpistemic: 0.693, maxDisagreement: 0.5, minEvidenceFrames: 3 };
+  const at = (p: number) => ({ pFake: p, uncertainty: summarizeSamples([p])!, evidenceFrames: 20 });
+  it.each([
+    { p: 0.52, floor: 0.7, verdict: 'uncertain' },
+    { p: 0.69, floor: 0.7, verdict: 'uncertain' },
+    { p: 0.7, floor: 0.7, verdict: 'fake' },
+    { p: 0.9, floor: 0.7, verdict: 'fake' },
+    { p: 0.47, floor: 0.7, verdict: 'uncertain' },
+    { p: 0.31, floor: 0.7, verdict: 'uncertain' },
+    { p: 0.3, floor: 0.7, verdict: 'real' },
+    { p: 0.05, floor: 0.7, verdict: 'real' },
+    { p: 0.52, floor: 0.5, verdict: 'fake' },
+    { p: 0.47, floor: 0.5, verdict: 'real' },
+    { p: 0.52, floor: undefined, verdict: 'fake' },
+  ])('p(fake) $p under floor $floor → $verdict', ({ p, floor, verdict }) => {
+    const v = decideVerdict(at(p), { ...fitted, ...(floor === undefined ? {} : { minConfidence: floor }) });
+    expect(v.verdict).toBe(verdict);
+    expect(v.why).toBe(verdict === 'uncertain' ? 'near-threshold' : 'decided');
+  });
+  it('says how likely the verdict it withheld would have been right', () => {
+    expect(decideVerdict(at(0.47), { ...fitted, minConfidence: 0.7 }).reason).toBe('p(fake) 0.47: "real" would be right with probability 0.53 only (< 0.7)');
+  });
+  it('reads the chance of being right off p(fake), not off the threshold', () => {
+    expect(decidedConfidence('fake', 0.8)).toBeCloseTo(0.8, 12);
+    expect(decidedConfidence('real', 0.8)).toBeCloseTo(0.2, 12);
+    // A threshold above the floor: p(fake) 0.75 is "fake"-side of 0.7 but under the threshold 0.8, so "real"
+    // would be right with 0.25 only: uncertain, not real.
+    expect(decideVerdict(at(0.75), { ...fitted, decisionThreshold: 0.8, minConfidence: 0.7 }).verdict).toBe('uncertain');
   });
 });
 
