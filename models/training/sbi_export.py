@@ -106,11 +106,12 @@ def main() -> None:
     ap.add_argument('--tune-upper', action='store_true')
     ap.add_argument('--end-to-end', action='store_true', help='train the whole network on the view images')
     ap.add_argument('--batch', type=int, default=256)
+    ap.add_argument('--lr', type=float, default=RunConfig.lr, help='peak learning rate (one-cycle); lower it to fine-tune a pretrained trunk end to end')
     ap.add_argument('--out', type=Path, default=Path('models'))
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg = RunConfig(family=args.family, head=args.head, epochs=args.epochs, tune_upper=args.tune_upper,
-                    end_to_end=args.end_to_end, batch=args.batch)
+                    end_to_end=args.end_to_end, batch=args.batch, lr=args.lr)
     views = load_views(CACHE / 'views.npz', None if args.end_to_end else CACHE / f'feats-{args.family}.npz')
     t0 = time.time()
     model, res = final_split(views, cfg, print)
