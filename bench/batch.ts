@@ -46,7 +46,7 @@ async function perFace(session: OnnxSession, b: number): Promise<number> {
 async function main(): Promise<void> {
   const load0 = loadavg()[0] as number;
   const models = [
-    { name: 'blind-mobilenet-sbi-mcd', file: loadBlindModel('blind-mobilenet-sbi-mcd', join(PACKAGE_ROOT, 'models')).file },
+    { name: 'blind-faceres-sbi-mcd', file: loadBlindModel('blind-faceres-sbi-mcd', join(PACKAGE_ROOT, 'models')).file },
     { name: 'rppg classifier', file: join(PACKAGE_ROOT, 'models', 'rppg', 'model.onnx') },
     { name: 'blazeface-back-256', file: loadFaceDetectorManifest('blazeface-back-256').file },
   ];

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const root = resolve(positionals[0] ?? '../shared/media');
   const segmentFrames = Number(values['segment-frames']);
   const config = parseConfig({
-    detectors: [{ type: 'rppg' }, { type: 'blind', model: 'blind-mobilenet-sbi-mcd' }, { type: 'motion' }],
+    detectors: [{ type: 'rppg' }, { type: 'blind', model: 'blind-faceres-sbi-mcd' }, { type: 'motion' }],
     verdict: { fitted: null },
     attribution: { model: null },
   });

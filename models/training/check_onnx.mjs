@@ -117,7 +117,8 @@ async function checkModel(dir) {
   });
   const [noiseSpec, denseSpec] = manifest.mc.inputs;
   const inputNames = [manifest.input.name, noiseSpec.name, denseSpec.name];
-  const outNames = ['logits', 'dense_logits', 'gen_logits'].map((k) => manifest.outputs[k].name);
+  // A model with a feature density also returns the pooled features it reads (`outputs.features`).
+  const outNames = ['logits', 'dense_logits', 'gen_logits', 'features'].filter((k) => manifest.outputs[k]).map((k) => manifest.outputs[k].name);
   check(JSON.stringify(session.inputNames) === JSON.stringify(inputNames), `inputs ${session.inputNames.join(', ')}`);
   check(JSON.stringify(session.outputNames) === JSON.stringify(outNames), `outputs ${session.outputNames.join(', ')}`);
 

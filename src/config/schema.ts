@@ -130,7 +130,7 @@ export const ConfigSchema = Type.Object(
     faces: Faces,
     runtime: Runtime,
     detectors: Type.Array(DetectorEntry, {
-      default: [{ type: 'rppg' }, { type: 'blind', model: 'blind-mobilenet-sbi-mcd' }],
+      default: [{ type: 'rppg' }, { type: 'blind', model: 'blind-faceres-sbi-mcd' }],
       description: 'Detectors to run on tracked faces (each entry: `type` plus that detector\'s options; see docs/rppg.md and docs/blind.md; the opt-in motion detector, `{ "type": "motion" }`: docs/motion.md).',
     }),
     verdict: Verdict,

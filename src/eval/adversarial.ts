@@ -35,7 +35,7 @@ export interface AdversarialOptions {
   readonly config: Pick<Config, 'seed' | 'analysis' | 'faces'>;
   /** Root folder that relative model names resolve against (the package's models/). */
   readonly modelsDir: string;
-  /** Blind model (default: the shipped default, blind-mobilenet-sbi-mcd). */
+  /** Blind model (default: the shipped default, blind-faceres-sbi-mcd). */
   readonly model?: string;
   /** L∞ radius in pixel units / 255 (default 4/255). */
   readonly epsilon?: number;
@@ -68,7 +68,7 @@ export async function runAdversarial(o: AdversarialOptions): Promise<Adversarial
   if (!whole(o.frameEvery, 1) || !whole(o.cropsPerClip, 0) || !whole(o.samples, 1)) {
     throw new FakescopeError('E_USAGE', 'adversarial: frameEvery and samples must be integers ≥ 1, cropsPerClip an integer ≥ 0');
   }
-  const model = loadBlindModel(o.model ?? 'blind-mobilenet-sbi-mcd', o.modelsDir);
+  const model = loadBlindModel(o.model ?? 'blind-faceres-sbi-mcd', o.modelsDir);
   const target = createAttackTarget(model, await o.sessions.create(model.file));
   const epsilon = o.epsilon ?? 4 / 255;
   const queries = o.queries ?? 200;

@@ -127,13 +127,13 @@ describe('fakescope analyze', () => {
     expect(summary.still).toBe(true);
     expect(summary.faces).toHaveLength(1);
     expect(summary.detectors.rppg).toMatchObject({ applicable: false, pFake: null });
-    expect(summary.detectors['blind-mobilenet-sbi-mcd']).toMatchObject({ applicable: true, pFake: expect.any(Number) });
+    expect(summary.detectors['blind-faceres-sbi-mcd']).toMatchObject({ applicable: true, pFake: expect.any(Number) });
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.input.media.still).toBe(true);
     const rppgOutputs = report.frames.flatMap((f) => f.faces.map((x) => x.detectors.rppg));
     expect(rppgOutputs.every((o) => o?.state === 'skipped' && o.reason === 'not applicable to a still image')).toBe(true);
     // The same verdict rules: the summary's verdict is the fused blind score under the policy.
-    expect(report.summary.pFake).toBeCloseTo(report.detectors['blind-mobilenet-sbi-mcd']!.pFake!, 12);
+    expect(report.summary.pFake).toBeCloseTo(report.detectors['blind-faceres-sbi-mcd']!.pFake!, 12);
   });
 
   it('writes the printable HTML report with a thumbnail of the analysed picture', async () => {
@@ -184,7 +184,7 @@ describe.skipIf(!existsSync(SHARED))('fakescope analyze on a development clip', 
     expect(report.summary.policy.weights).toBeDefined();
     expect(report.summary.attribution?.classes).toContain('real');
     expect(report.summary.attribution?.entropy).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(report.summary.features)).toContain('blind-mobilenet-sbi-mcd.epistemic');
+    expect(Object.keys(report.summary.features)).toContain('blind-faceres-sbi-mcd.epistemic');
   });
 });
 

@@ -90,7 +90,7 @@ describe('runAdversarial', () => {
       queries: 5,
       onNote: (n) => notes.push(n),
     });
-    expect(report).toMatchObject({ detector: 'blind-mobilenet-sbi-mcd', crops: 0, clips: 0, queries: 5, meanPFakeBefore: null, flipRate: null, epistemicRoseFraction: null });
+    expect(report).toMatchObject({ detector: 'blind-faceres-sbi-mcd', crops: 0, clips: 0, queries: 5, meanPFakeBefore: null, flipRate: null, epistemicRoseFraction: null });
     expect(report.epsilon).toBeCloseTo(4 / 255, 12);
     expect(notes).toEqual([expect.stringMatching(/no face of at least 40 px in .*testsrc\.mp4/), expect.stringMatching(/skipped .*missing\.mp4: .*no such file/)]);
   });

@@ -48,7 +48,7 @@ describe('loadPolicy', () => {
   it('the shipped policy and attribution model load', () => {
     const config = parseConfig({});
     // fitted on the calib split of the corpus and development media (models/training/eval_sets.py)
-    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-mobilenet-sbi-mcd']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/sets\/calib/);
+    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-faceres-sbi-mcd']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/sets\/calib/);
     expect(loadAttribution(config, PACKAGE_ROOT)?.classes).toEqual(['real', 'aniportrait', 'anitalker', 'deepfacelive-dfm', 'edtalk', 'styleheat']);
     expect(loadAttribution(parseConfig({ attribution: { model: null } }), PACKAGE_ROOT)).toBeNull();
   });

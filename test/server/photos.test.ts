@@ -39,7 +39,7 @@ describe('photos through the API', () => {
     expect(report.input.media.still).toBe(true);
     expect(report.summary.tracks).toBe(1);
     expect(report.detectors.rppg?.applicable).toBe(false);
-    expect(report.detectors['blind-mobilenet-sbi-mcd']?.okFrames).toBeGreaterThan(0);
+    expect(report.detectors['blind-faceres-sbi-mcd']?.okFrames).toBeGreaterThan(0);
     expect(report.summary.plain.explanation + report.summary.plain.headline).toMatch(/photo|Can't tell/);
     // The printable report, with a thumbnail of the picture, locked down by its CSP.
     const html = await fetch(`${srv.url}/api/analyses/${info.id}/report.html`);

@@ -6,7 +6,7 @@ import { loadBlindModel } from './manifest.js';
 const BlindConfig = Type.Object(
   {
     ...detectorEntryHead('blind', 'the model name', {
-      default: 'blind-mobilenet-sbi-mcd',
+      default: 'blind-faceres-sbi-mcd',
       description: 'Model folder under models/, a folder path, or a path to a manifest.json (see models/README.md).',
     }),
     samplesPerFrame: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'k: Monte Carlo samples per face per frame.' }),
