@@ -102,7 +102,7 @@ const Verdict = Type.Object(
       maximum: 1,
       default: 0.7,
       description:
-        'How likely a "fake" or "real" verdict must be to be right, read off the calibrated fused p(fake): "fake" needs p(fake) ≥ this, "real" needs p(fake) ≤ 1 − this; in between is "uncertain" (near-threshold). Not replaced by the fitted policy: `fakescope calibrate` fits the other thresholds under it. 0.5 turns the rule off.',
+        'How likely a "fake" or "real" verdict must be to be right, read off the calibrated fused p(fake): "fake" needs p(fake) ≥ this, "real" needs p(fake) ≤ 1 − this; in between is "uncertain" (why: not-confident). Not replaced by the fitted policy: `fakescope calibrate` fits the other thresholds under it. 0.5 turns the rule off.',
     }),
     fitted: Type.Union([Type.String(), Type.Null()], {
       default: 'models/verdict-policy.json',

@@ -60,7 +60,11 @@ const WHY: Readonly<Record<VerdictWhy, WhyText>> = {
     nextSteps: ['Look at the segments where the detectors disagree (technical details).', 'Have an expert review it.'],
   },
   'near-threshold': {
-    explanation: 'the score sits too close to the line between genuine and manipulated: an answer either way would too often be wrong.',
+    explanation: 'the score sits too close to the line between genuine and manipulated.',
+    nextSteps: ['Compare with a known genuine video of the same person.', 'Look for the original source of the material.'],
+  },
+  'not-confident': {
+    explanation: 'the score is neither high enough to call the material manipulated nor low enough to call it genuine: an answer either way would too often be wrong.',
     nextSteps: ['Compare with a known genuine video of the same person.', 'Look for the original source of the material.'],
   },
   'uncertain-segments': {

@@ -125,7 +125,7 @@ export const VerdictSchema = Type.Union([Type.Literal('real'), Type.Literal('fak
 export const VerdictWhySchema = Type.Unsafe<VerdictWhy>(
   Type.String({
     description:
-      'why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `uncertain-segments`',
+      'why, as a stable code: `decided` (a real/fake verdict), or the abstention rule that fired: `no-answer`, `too-few-frames`, `out-of-distribution`, `disagreement`, `near-threshold`, `not-confident` (under the confidence floor `minConfidence`), `uncertain-segments`',
   }),
 );
 
@@ -136,7 +136,7 @@ export const VerdictPolicySchema = Type.Object(
     maxEpistemic: Type.Number({ description: 'epistemic uncertainty (nats) above which the verdict is `uncertain`' }),
     maxDisagreement: Type.Number({ description: 'spread (population std) of the detectors\' p(fake) above which the verdict is `uncertain`' }),
     minEvidenceFrames: Type.Number({ description: 'answered face-frames a verdict needs' }),
-    minConfidence: Type.Optional(Type.Number({ description: 'how likely a decided verdict must be to be right (`fake`: p(fake) ≥ this; `real`: p(fake) ≤ 1 − this), else `uncertain` (near-threshold); from the configuration, not fitted' })),
+    minConfidence: Type.Optional(Type.Number({ description: 'how likely a decided verdict must be to be right (`fake`: p(fake) ≥ this; `real`: p(fake) ≤ 1 − this), else `uncertain` (`not-confident`); from the configuration, not fitted' })),
     maxUncertainCoverage: Type.Optional(Type.Number({ description: 'fraction of the face time under epistemic-spike alerts above which the verdict is `uncertain` (default 0.5)' })),
     weights: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'fusion weight per detector (fitted on calibration data); missing names weigh 1' })),
     source: Type.Optional(Type.String({ description: 'where the thresholds came from: the calibration set and its sha256, or the configuration' })),

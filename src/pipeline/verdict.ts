@@ -29,6 +29,7 @@ export type VerdictWhy =
   | 'out-of-distribution'
   | 'disagreement'
   | 'near-threshold'
+  | 'not-confident'
   | 'uncertain-segments';
 
 export interface VerdictPolicy {
@@ -45,7 +46,7 @@ export interface VerdictPolicy {
   /**
    * The probability a decided verdict must have of being right, read off the calibrated fused
    * p(fake): "fake" needs p(fake) ≥ minConfidence, "real" needs p(fake) ≤ 1 − minConfidence
-   * (`decidedConfidence`). Below it the verdict is "uncertain" (near-threshold). 0.5, or absent, turns the rule off.
+   * (`decidedConfidence`). Below it the verdict is "uncertain" (`not-confident`). 0.5, or absent, turns the rule off.
    */
   readonly minConfidence?: number;
 }
@@ -163,7 +164,7 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
     return {
       ...score,
       verdict: 'uncertain',
-      why: 'near-threshold',
+      why: 'not-confident',
       reason: `p(fake) ${score.pFake.toFixed(2)}: "${verdict}" would be right with probability ${right.toFixed(2)} only (< ${policy.minConfidence})`,
     };
   }

@@ -13,6 +13,7 @@ describe('plain-language verdict', () => {
     ['uncertain', 'out-of-distribution', 0.7, "Can't tell", /unlike anything the detectors learned/],
     ['uncertain', 'disagreement', 0.6, "Can't tell", /disagree/],
     ['uncertain', 'near-threshold', 0.52, "Can't tell", /too close to the line/],
+    ['uncertain', 'not-confident', 0.42, "Can't tell", /neither high enough to call the material manipulated nor low enough to call it genuine/],
     ['uncertain', 'uncertain-segments', 0.6, "Can't tell", /parts of the material/],
   ] as const)('%s / %s → "%s"', (verdict, why, pFake, headline, explanation) => {
     const words = plainVerdict({ ...base, verdict, why: why as VerdictWhy, pFake });

@@ -59,7 +59,7 @@ describe('the confidence floor (minConfidence)', () => {
   ])('p(fake) $p under floor $floor → $verdict', ({ p, floor, verdict }) => {
     const v = decideVerdict(at(p), { ...fitted, ...(floor === undefined ? {} : { minConfidence: floor }) });
     expect(v.verdict).toBe(verdict);
-    expect(v.why).toBe(verdict === 'uncertain' ? 'near-threshold' : 'decided');
+    expect(v.why).toBe(verdict === 'uncertain' ? 'not-confident' : 'decided');
   });
   it('says how likely the verdict it withheld would have been right', () => {
     expect(decideVerdict(at(0.47), { ...fitted, minConfidence: 0.7 }).reason).toBe('p(fake) 0.47: "real" would be right with probability 0.53 only (< 0.7)');
