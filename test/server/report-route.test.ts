@@ -103,8 +103,14 @@ describe('GET /api/analyses/:id/report through ReportSchema', () => {
     expectServedAsBuilt(report, await throughRoute(report));
   }, 120_000);
 
-  it.skipIf(sharedMedia('real_hdtf_WDA_AOC_000.mp4') === null)('serves a development clip\'s report exactly as built', async () => {
-    const report = await analyse(sharedMedia('real_hdtf_WDA_AOC_000.mp4') as string);
+  it('serves a development clip\'s report exactly as built (skipped without ../shared/media)', async (ctx) => {
+    const src = sharedMedia('real_hdtf_WDA_AOC_000.mp4');
+    if (!src) {
+      console.log('skipped: ../shared/media is absent');
+      ctx.skip();
+      return;
+    }
+    const report = await analyse(src);
     expect(report.tracks.length).toBeGreaterThan(0);
     expectServedAsBuilt(report, await throughRoute(report));
   }, 300_000);
