@@ -1,7 +1,7 @@
 import { quantile } from '../core/stats.js';
 import { MAX_BINARY_ENTROPY } from '../core/uncertainty.js';
 import type { VideoScore } from '../pipeline/verdict.js';
-import { decidedConfidence, fuseScores } from '../pipeline/verdict.js';
+import { NO_CONFIDENCE_FLOOR, fuseScores, meetsConfidenceFloor } from '../pipeline/verdict.js';
 
 /**
  * Fits the verdict policy on calibration items (segments or clips), pure. First the fusion
@@ -114,11 +114,11 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
   const target = opts.targetAccuracy ?? 0.9;
   const minCoverage = opts.minCoverage ?? 0.1;
   const fallbackCoverage = opts.fallbackCoverage ?? 0.25;
-  const floor = opts.minConfidence ?? 0.5;
+  const floor = opts.minConfidence ?? NO_CONFIDENCE_FLOOR;
   const w = weights(items);
   const t = bestThreshold(items);
   // What decideVerdict would answer at threshold t under the floor, before the fitted rules.
-  const confident = (i: CalibrationItem) => decidedConfidence(i.p >= t ? 'fake' : 'real', i.p) >= floor;
+  const confident = (i: CalibrationItem) => meetsConfidenceFloor(i.p, t, floor);
   const cap = (q: number, values: number[], max: number) => (q >= 1 ? max : quantile(values, q));
   const eps = [...new Set(QUANTILES.map((q) => cap(q, items.map((i) => i.epistemic), MAX_BINARY_ENTROPY)))];
   const dis = [...new Set(QUANTILES.map((q) => cap(q, items.map((i) => i.disagreement), 0.5)))];

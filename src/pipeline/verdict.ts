@@ -159,13 +159,12 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
     return { ...score, verdict: 'uncertain', why: 'near-threshold', reason: `p(fake) ${score.pFake.toFixed(2)} within ±${policy.margin} of ${policy.decisionThreshold}` };
   }
   const verdict = score.pFake >= policy.decisionThreshold ? 'fake' : 'real';
-  const right = decidedConfidence(verdict, score.pFake);
-  if (right < (policy.minConfidence ?? 0.5)) {
+  if (!meetsConfidenceFloor(score.pFake, policy.decisionThreshold, policy.minConfidence ?? NO_CONFIDENCE_FLOOR)) {
     return {
       ...score,
       verdict: 'uncertain',
       why: 'not-confident',
-      reason: `p(fake) ${score.pFake.toFixed(2)}: "${verdict}" would be right with probability ${right.toFixed(2)} only (< ${policy.minConfidence})`,
+      reason: `p(fake) ${score.pFake.toFixed(2)}: "${verdict}" would be right with probability ${decidedConfidence(verdict, score.pFake).toFixed(2)} only (< ${policy.minConfidence})`,
     };
   }
   return { ...score, verdict, why: 'decided', reason: `p(fake) ${score.pFake.toFixed(2)} ${verdict === 'fake' ? '≥' : '<'} ${policy.decisionThreshold}` };
@@ -174,6 +173,14 @@ export function decideVerdict(score: VideoScore, policy: VerdictPolicy): Verdict
 /** The probability that a "fake" or "real" verdict is right, if the fused p(fake) is calibrated. */
 export function decidedConfidence(verdict: 'fake' | 'real', pFake: number): number {
   return verdict === 'fake' ? pFake : 1 - pFake;
+}
+
+/** `minConfidence` when the policy sets none: every verdict is at least this likely right, so the floor never fires. */
+export const NO_CONFIDENCE_FLOOR = 0.5;
+
+/** Whether the verdict p(fake) gets at `threshold` is at least `floor` likely to be right (the rule `decideVerdict` applies). */
+export function meetsConfidenceFloor(pFake: number, threshold: number, floor: number): boolean {
+  return decidedConfidence(pFake >= threshold ? 'fake' : 'real', pFake) >= floor;
 }
 
 /** One face's verdict, as the clip-level rule sees it. */

@@ -2,6 +2,7 @@ import type { Report } from '../pipeline/report-schema.js';
 import { FACE_REGIONS, REGION_NAMES, escapeXml as esc, faceDiagramSvg } from './face-diagram.js';
 import type { HumanReport } from './human-report.js';
 import { formatPercent, sourceInWords } from '../pipeline/plain-language.js';
+import { NO_CONFIDENCE_FLOOR } from '../pipeline/verdict.js';
 
 /**
  * The printable report of one analysis: a self-contained HTML page (no scripts, no network; images
@@ -53,7 +54,7 @@ export function renderHtmlReport(h: HumanReport, r: Report, thumbnails: readonly
     s.uncertainty
       ? `fused p(fake) ${s.uncertainty.mean.toFixed(3)} ± ${s.uncertainty.std.toFixed(3)}, aleatoric ${s.uncertainty.aleatoric.toFixed(3)}, epistemic ${s.uncertainty.epistemic.toFixed(3)} nats, ${s.uncertainty.samples} samples, ${s.evidenceFrames} face-frames`
       : 'no fused score',
-    `policy: threshold ${s.policy.decisionThreshold}, margin ${s.policy.margin}, max epistemic ${s.policy.maxEpistemic}, max disagreement ${s.policy.maxDisagreement}, min face-frames ${s.policy.minEvidenceFrames}, min confidence ${s.policy.minConfidence ?? 0.5}`,
+    `policy: threshold ${s.policy.decisionThreshold}, margin ${s.policy.margin}, max epistemic ${s.policy.maxEpistemic}, max disagreement ${s.policy.maxDisagreement}, min face-frames ${s.policy.minEvidenceFrames}, min confidence ${s.policy.minConfidence ?? NO_CONFIDENCE_FLOOR}`,
     ...(s.policy.source ? [`thresholds: ${s.policy.source}`] : []),
     ...(s.attribution ? [`${sourceInWords(s.attribution)}; classifier entropy ${s.attribution.entropy.toFixed(2)} nats`] : []),
     `input: ${r.input.media.displayWidth}×${r.input.media.displayHeight} ${r.input.media.codec}${h.still ? ' (photo)' : `, ${secs(s.durationMs)}`}; analysed ${s.frames} frames at ${r.analysis.width}×${r.analysis.height}; fakescope ${r.tool.version}, ${r.analysis.finishedAt}`,
