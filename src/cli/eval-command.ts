@@ -138,6 +138,12 @@ function summaryText(r: EvalReport): string {
   for (const [name, m] of Object.entries(r.binary)) {
     lines.push(`${name.padEnd(26)} ${String(m.n - m.unanswered).padStart(3)}  ${f3(m.auc)}  ${f3(m.accuracy)}  ${f3(m.ece)}  ${f3(m.brier)}  ${f3(m.epistemicErrorAuroc)}`);
   }
+  const fused = r.binary.fused;
+  if (fused?.ece != null && fused.eceIfCalibrated) {
+    const ref = fused.eceIfCalibrated;
+    const ci = fused.eceCi ? ` [${f3(fused.eceCi.lo)}, ${f3(fused.eceCi.hi)}]` : '';
+    lines.push(`fused ECE ${f3(fused.ece)}${ci}; a perfectly calibrated score with these p(fake) would show ${f3(ref.expected)} on average here (95th percentile ${f3(ref.p95)}; p = ${f3(ref.pValue)})`);
+  }
   const v = r.verdicts;
   lines.push(`verdicts: answered ${v.answered}/${v.n}, accuracy on answered ${f3(v.accuracyAnswered)} (forced ${f3(v.accuracyForced)})`);
   if (r.attribution) lines.push(`attribution: accuracy ${f3(r.attribution.accuracy)} on ${r.attribution.n}, unknown recall ${f3(r.attribution.unknownRecall)}`);

@@ -49,7 +49,7 @@ export function formatSummary(r: Report, paint: Paint = plain): string {
     const weight = w !== undefined ? `; fusion weight ${w.toFixed(2)}` : unweighted.includes(name) ? '; not in the fitted verdict policy: not counted' : '';
     lines.push(`  ${name.padEnd(width)}  ${score}  (${d.okFrames} face-frames answered, ${d.insufficientFrames} insufficient${weight})`);
   }
-  const p = s.uncertainty ? formatScore(s.uncertainty) : 'no evidence';
+  const p = s.uncertainty ? formatScore(s.uncertainty, s.pFake) : 'no evidence';
   lines.push(`  verdict: ${paint(s.verdict, s.verdict.toUpperCase())} — ${p}; ${s.reason}`);
   const a = s.attribution;
   if (a) lines.push(`  ${sourceInWords(a)}; classifier entropy ${a.entropy.toFixed(2)} nats`);
@@ -69,6 +69,12 @@ export function trackLine(t: TrackSummary, still: boolean, paint: Paint = plain)
   return `face #${t.trackId}${when}: ${paint(v.verdict as Verdict, t.plain.headline)}${v.pFake === null ? '' : ` (${formatPercent(v.pFake)})`}`;
 }
 
-export function formatScore(u: UncertaintyStats): string {
-  return `p(fake) ${u.mean.toFixed(2)} ± ${u.std.toFixed(2)} (aleatoric ${u.aleatoric.toFixed(3)}, epistemic ${u.epistemic.toFixed(3)} nats, n=${u.samples})`;
+/**
+ * A score with its uncertainty. `pFake`, for a fused score, is the calibrated p(fake) the verdict
+ * read (the policy's Platt map of the mixture mean): when it differs, the mean is named beside it.
+ */
+export function formatScore(u: UncertaintyStats, pFake: number | null = u.mean): string {
+  const p = pFake ?? u.mean;
+  const mapped = Math.abs(p - u.mean) >= 0.005 ? ` (calibrated; detectors' mean ${u.mean.toFixed(2)})` : '';
+  return `p(fake) ${p.toFixed(2)}${mapped} ± ${u.std.toFixed(2)} (aleatoric ${u.aleatoric.toFixed(3)}, epistemic ${u.epistemic.toFixed(3)} nats, n=${u.samples})`;
 }

@@ -3,7 +3,7 @@ import type { AttributionModel } from '../pipeline/attribution.js';
 import { estimateSource } from '../pipeline/attribution.js';
 import type { PolicyInfo } from '../pipeline/calibration-files.js';
 import { trainAttribution } from './attribution-train.js';
-import { accuracy, auc, bootstrapCi, brier, confusion, coverageCurve, multiclassSummary, nll, reliability, rocCurve, uncertaintyErrorAuroc } from './metrics.js';
+import { accuracy, auc, bootstrapCi, brier, confusion, coverageCurve, eceIfCalibrated, multiclassSummary, nll, reliability, rocCurve, uncertaintyErrorAuroc } from './metrics.js';
 import type { AdversarialReport, AttributionMetrics, BinaryMetrics, ClipResult, EvalReport, LogoRow, RobustnessRow, VerdictMetrics } from './types.js';
 import { EVAL_SCHEMA_VERSION } from './types.js';
 import { spread } from '../pipeline/verdict.js';
@@ -57,6 +57,8 @@ export function binaryMetrics(
     accuracy: ok.length ? accuracy(p, fake, threshold) : null,
     balancedAccuracy: ok.length && !oneClass ? accuracy(p, fake, threshold, balancedWeights(fake)) : null,
     ece: rel?.ece ?? null,
+    eceCi: rel ? bootstrapCi(ok.length, (idx) => reliability(idx.map((i) => p[i] as number), idx.map((i) => fake[i] as boolean), bins)?.ece ?? null, { resamples, seed: 13 }) : null,
+    eceIfCalibrated: rel ? eceIfCalibrated(p, rel.ece, bins, { draws: resamples }) : null,
     mce: rel?.mce ?? null,
     brier: ok.length ? brier(p, fake) : null,
     nll: ok.length ? nll(p, fake) : null,
@@ -179,7 +181,7 @@ export function buildEvalReport(x: EvalInputs): EvalReport {
   const methods: Record<string, number> = {};
   for (const r of x.clean) methods[r.item.method] = (methods[r.item.method] ?? 0) + 1;
   const featureNames = [...new Set(x.clean.flatMap((r) => Object.keys(r.features)))].sort();
-  const { source, weights, ...values } = x.policy;
+  const { source, weights, calibration, ...values } = x.policy;
   return {
     schemaVersion: EVAL_SCHEMA_VERSION,
     tool: { name: 'fakescope', version: x.version },
@@ -192,7 +194,7 @@ export function buildEvalReport(x: EvalInputs): EvalReport {
       methods,
     },
     detectors: x.detectors,
-    policy: { values, weights: weights ?? null, source },
+    policy: { values, weights: weights ?? null, calibration: calibration ?? null, source },
     attributionModel: x.attribution ? { classes: x.attribution.classes, source: x.attribution.training.source } : null,
     featureNames,
     binary,

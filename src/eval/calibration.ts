@@ -1,9 +1,10 @@
+import { fitPlatt } from '../core/platt.js';
 import type { AttributionModel } from '../pipeline/attribution.js';
 import { featureVector } from '../pipeline/attribution.js';
 import type { PolicyFile } from '../pipeline/calibration-files.js';
 import { POLICY_FORMAT } from '../pipeline/calibration-files.js';
 import type { SegmentFeatures } from '../pipeline/segment-features.js';
-import { fuseScores } from '../pipeline/verdict.js';
+import { calibrated, fuseScores } from '../pipeline/verdict.js';
 import type { CrossValidation } from './attribution-card.js';
 import { crossValidate } from './attribution-card.js';
 import { trainAttribution } from './attribution-train.js';
@@ -39,8 +40,9 @@ export interface FittedOn {
 }
 
 /**
- * Fits the fusion weights of `fittedOn.detectors`, then the verdict thresholds on the fused
- * segments, aiming at `targetAccuracy` on the answered ones under the configuration's
+ * Fits the fusion weights of `fittedOn.detectors`, then the Platt map of the fused p(fake)
+ * (class-balanced, so it is not bought by the majority class), then the verdict thresholds on the
+ * mapped segments, aiming at `targetAccuracy` on the answered ones under the configuration's
  * `minConfidence` floor (which stays the configuration's: the file records it in `fit`). Null when no segment has a detector
  * answer (nothing to fit on).
  */
@@ -53,10 +55,15 @@ export function fitVerdictPolicy(
   const perDetector = segments.map((x) => ({ fake: x.item.label === 'fake', detectors: detectors.map((d) => scoreFromFeatures(x.features, d)) }));
   if (!perDetector.some((x) => x.detectors.some((d) => d !== null))) return null;
   const fw = fitWeights(perDetector, detectors.length);
-  const items: CalibrationItem[] = perDetector.flatMap((x) => {
+  const raw: CalibrationItem[] = perDetector.flatMap((x) => {
     const f = fuseScores(x.detectors.map((d) => d ?? { pFake: null, uncertainty: null, evidenceFrames: 0 }), fw.weights);
     return f.pFake === null ? [] : [{ fake: x.fake, p: f.pFake, epistemic: f.uncertainty?.epistemic ?? 0, disagreement: f.disagreement ?? 0 }];
   });
+  const nFake = raw.filter((i) => i.fake).length;
+  const balance = raw.map((i) => (i.fake ? 0.5 / nFake : 0.5 / (raw.length - nFake)));
+  const platt = nFake > 0 && nFake < raw.length ? fitPlatt(raw.map((i) => i.p), raw.map((i) => i.fake), balance) : null;
+  const map = platt ? { a: round(platt.a), b: round(platt.b) } : undefined;
+  const items = raw.map((i) => ({ ...i, p: calibrated({ pFake: i.p, uncertainty: null, evidenceFrames: 1 }, map).pFake as number }));
   const fitted = fitPolicy(items, goal);
   const { dataset, datasetSha256, items: clips, failed, segmentFrames, createdAt } = fittedOn;
   return {
@@ -66,6 +73,7 @@ export function fitVerdictPolicy(
     maxEpistemic: round(fitted.maxEpistemic),
     maxDisagreement: round(fitted.maxDisagreement),
     weights: Object.fromEntries(detectors.map((d, i) => [d, round(fw.weights[i] as number)])),
+    ...(platt && map ? { calibration: { method: 'platt', ...map, nllBefore: round(platt.nllBefore), nllAfter: round(platt.nllAfter) } } : {}),
     fittedOn: { dataset, datasetSha256, items: clips, failed, segments: items.length, segmentFrames, detectors, createdAt } satisfies FittedOn,
     fit: { ...fitted.fit, fusionNll: fw.nll, fusionNllEqualWeights: fw.nllEqual, weightCandidates: fw.candidates },
   };

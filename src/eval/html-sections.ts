@@ -57,6 +57,15 @@ function aucCell(m: BinaryMetrics): Cell {
   return title === undefined ? { html: num(m.auc) + ci, cls: 'num' } : { html: num(m.auc) + ci, cls: 'num', title };
 }
 
+/** ECE with its bootstrap interval; the title says what a perfectly calibrated score would show at this n. */
+function eceCell(m: BinaryMetrics): Cell {
+  if (m.ece === null) return numCell(null);
+  const ci = m.eceCi === null ? '' : ` <span class="ci">[${num(m.eceCi.lo)}, ${num(m.eceCi.hi)}]</span>`;
+  const ref = m.eceIfCalibrated;
+  const title = ref ? `a perfectly calibrated score with these p(fake) would show ECE ${num(ref.expected)} on average here (95th percentile ${num(ref.p95)}; p = ${num(ref.pValue)})` : undefined;
+  return title === undefined ? { html: num(m.ece) + ci, cls: 'num' } : { html: num(m.ece) + ci, cls: 'num', title };
+}
+
 export function binarySection(r: EvalReport): string {
   const rows = scorers(r);
   if (rows.length === 0) return '';
@@ -67,7 +76,7 @@ export function binarySection(r: EvalReport): string {
     { label: 'AUC [CI] ↑', num: true, title: 'ROC AUC with its bootstrap interval' },
     { label: 'accuracy ↑', num: true, title: 'p(fake) ≥ threshold called fake' },
     { label: 'balanced acc. ↑', num: true, title: 'real and fake weighted equally' },
-    { label: 'ECE ↓', num: true, title: 'expected calibration error' },
+    { label: 'ECE [CI] ↓', num: true, title: 'expected calibration error with its bootstrap interval; hover a value for the ECE a perfectly calibrated score would show on this many clips' },
     { label: 'Brier ↓', num: true },
     { label: 'NLL ↓', num: true, title: 'negative log-likelihood, nats' },
     { label: 'epistemic→error AUROC ↑', num: true, title: 'how well epistemic uncertainty flags misclassified clips' },
@@ -76,10 +85,15 @@ export function binarySection(r: EvalReport): string {
   const body = rows.map(([name, m]) => [
     textCell(name, name === 'fused' ? 'name strong' : 'name'),
     countCell(m.n), countCell(m.nReal), countCell(m.nFake), countCell(m.unanswered),
-    aucCell(m), numCell(m.accuracy), numCell(m.balancedAccuracy), numCell(m.ece), numCell(m.brier), numCell(m.nll),
+    aucCell(m), numCell(m.accuracy), numCell(m.balancedAccuracy), eceCell(m), numCell(m.brier), numCell(m.nll),
     numCell(m.epistemicErrorAuroc), numCell(m.entropyErrorAuroc),
   ]);
-  return section('binary', 'Unperturbed clips. ↑ higher is better, ↓ lower is better; — = undefined on these clips.', table(heads, body));
+  const fused = r.binary.fused;
+  const ref = fused?.eceIfCalibrated;
+  const noise = ref && fused?.ece !== null && fused?.ece !== undefined
+    ? ` On ${fused.n - fused.unanswered} clips a perfectly calibrated fused score with the same p(fake) would show ECE ${num(ref.expected)} on average (95th percentile ${num(ref.p95)}, ${ref.draws} draws): the measured ${num(fused.ece)} ${ref.pValue < 0.05 ? 'is beyond that noise (p = ' + num(ref.pValue) + '): the fused score is miscalibrated' : 'is within that noise (p = ' + num(ref.pValue) + ')'}.`
+    : '';
+  return section('binary', `Unperturbed clips. ↑ higher is better, ↓ lower is better; — = undefined on these clips.${noise}`, table(heads, body));
 }
 
 export function plotsSection(r: EvalReport): string {

@@ -72,6 +72,7 @@ function header(r: EvalReport): string {
   const policy = [
     ...Object.entries(r.policy.values).map(([k, v]) => `${escapeHtml(k)} = <b>${plain(v)}</b>`),
     ...Object.entries(r.policy.weights ?? {}).map(([k, v]) => `weight ${escapeHtml(k)} = <b>${plain(v)}</b>`),
+    ...(r.policy.calibration ? [`fused p(fake) = σ(<b>${plain(r.policy.calibration.a)}</b> · logit(mean) + <b>${plain(r.policy.calibration.b)}</b>)`] : []),
   ];
   const am = r.attributionModel;
   const model = am === null

@@ -197,6 +197,40 @@ export function reliability(
   return { bins: out, ece, mce };
 }
 
+/** What ECE a perfectly calibrated scorer would show on items like these (`eceIfCalibrated`). */
+export interface EceReference {
+  /** Mean and 95th percentile of the ECE over the draws. */
+  readonly expected: number;
+  readonly p95: number;
+  /** Fraction of draws whose ECE is ≥ the observed one: small means miscalibration shows through the noise. */
+  readonly pValue: number;
+  readonly draws: number;
+}
+
+/**
+ * Consistency resampling (Bröcker & Smith 2007): the ECE of a scorer that is calibrated by
+ * construction — the same predicted p, each label drawn as Bernoulli(p) — over `draws` seeded
+ * draws, against the observed ECE. On a few dozen items a calibrated scorer's ECE is far from 0
+ * (binning noise), so an ECE reads honestly only next to this. Null for no items.
+ */
+export function eceIfCalibrated(p: readonly number[], observedEce: number, bins = 15, opts: { readonly draws?: number; readonly seed?: number } = {}): EceReference | null {
+  checkBinary(p, p.map(() => false));
+  if (p.length === 0) return null;
+  const { draws = 1000, seed = 11 } = opts;
+  if (!(Number.isInteger(draws) && draws >= 1)) throw new RangeError(`draws must be a positive integer, got ${draws}`);
+  const prng = createPrng(seed);
+  const eces: number[] = [];
+  let atLeast = 0;
+  for (let d = 0; d < draws; d++) {
+    const labels = p.map((q) => prng.uniform() < q);
+    const e = (reliability(p, labels, bins) as Reliability).ece;
+    eces.push(e);
+    if (e >= observedEce - 1e-12) atLeast++;
+  }
+  eces.sort((a, b) => a - b);
+  return { expected: eces.reduce((a, v) => a + v, 0) / draws, p95: quantileSorted(eces, 0.95), pValue: atLeast / draws, draws };
+}
+
 /** AUROC of an uncertainty score for detecting errors; null without both errors and correct items. */
 export function uncertaintyErrorAuroc(uncertainty: readonly number[], isError: readonly boolean[]): number | null {
   return auc(uncertainty, isError);

@@ -1,4 +1,4 @@
-import type { CoveragePoint, Reliability, RocPoint } from './metrics.js';
+import type { CoveragePoint, EceReference, Reliability, RocPoint } from './metrics.js';
 
 /**
  * The `fakescope eval` report (eval.json; eval.html renders the same object). Versioned like the
@@ -76,6 +76,10 @@ export interface BinaryMetrics {
   /** Accuracy with real and fake weighted to equal totals. */
   readonly balancedAccuracy: number | null;
   readonly ece: number | null;
+  /** Bootstrap interval of the ECE (clips resampled). */
+  readonly eceCi: { readonly lo: number; readonly hi: number; readonly resamples: number } | null;
+  /** The ECE a perfectly calibrated scorer with the same p(fake) would show on this many clips (metrics.ts `eceIfCalibrated`). */
+  readonly eceIfCalibrated: EceReference | null;
   readonly mce: number | null;
   readonly brier: number | null;
   readonly nll: number | null;
@@ -180,6 +184,8 @@ export interface EvalReport {
     readonly values: Readonly<Record<string, number>>;
     /** Fusion weight per detector (null: equal weights). */
     readonly weights: Readonly<Record<string, number>> | null;
+    /** Platt map of the fused p(fake) (null: none, the mixture mean is used as it is). */
+    readonly calibration: { readonly a: number; readonly b: number } | null;
     readonly source: string;
   };
   /** The source classifier used, and what it was trained on (null: none configured). */

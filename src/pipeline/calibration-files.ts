@@ -27,6 +27,8 @@ export interface PolicyFile {
   readonly maxDisagreement: number;
   /** Fusion weight per detector name. */
   readonly weights?: Readonly<Record<string, number>>;
+  /** Platt map of the fused p(fake) (verdict.ts `calibrated`), with its class-balanced NLL on the segments before and after. */
+  readonly calibration?: { readonly method: 'platt'; readonly a: number; readonly b: number; readonly nllBefore: number; readonly nllAfter: number };
   readonly fittedOn: Readonly<Record<string, unknown>> & { readonly dataset: string; readonly detectors: readonly string[] };
   readonly fit: Readonly<Record<string, unknown>>;
 }
@@ -63,6 +65,10 @@ export function loadPolicy(config: Config, root: string, detectors: readonly str
   }
   const weights = f.weights ?? {};
   if (Object.values(weights).some((w) => typeof w !== 'number' || !(w >= 0))) throw new FakescopeError('E_CONFIG', `verdict policy ${path}: weights must be numbers ≥ 0`);
+  const c = f.calibration;
+  if (c !== undefined && (c?.method !== 'platt' || !(typeof c.a === 'number' && c.a > 0) || !(typeof c.b === 'number' && Number.isFinite(c.b)))) {
+    throw new FakescopeError('E_CONFIG', `verdict policy ${path}: calibration must be {"method": "platt", "a": a number > 0, "b": a finite number}`);
+  }
   const fitted = f.fittedOn.detectors ?? [];
   const same = fitted.length === detectors.length && fitted.every((d) => detectors.includes(d));
   const source =
@@ -71,7 +77,8 @@ export function loadPolicy(config: Config, root: string, detectors: readonly str
       ? `; its target accuracy ${String(f.fit.targetAccuracy)} was not reachable on that set (best 95 % lower bound ${Number(f.fit.accuracyLowerBound).toFixed(2)})`
       : '') +
     (same ? '' : `; fitted for detectors [${fitted.join(', ')}], these are [${detectors.join(', ')}]: thresholds may not transfer`);
-  return { ...manual, ...Object.fromEntries(nums.map((k) => [k, f[k]])), weights, source } as PolicyInfo;
+  const calibration = c ? { a: c.a, b: c.b } : undefined;
+  return { ...manual, ...Object.fromEntries(nums.map((k) => [k, f[k]])), weights, ...(calibration ? { calibration } : {}), source } as PolicyInfo;
 }
 
 export function loadAttribution(config: Config, root: string): AttributionModel | null {

@@ -139,6 +139,12 @@ export const VerdictPolicySchema = Type.Object(
     minConfidence: Type.Optional(Type.Number({ description: 'how likely a decided verdict must be to be right (`fake`: p(fake) ≥ this; `real`: p(fake) ≤ 1 − this), else `uncertain` (`not-confident`); from the configuration, not fitted' })),
     maxUncertainCoverage: Type.Optional(Type.Number({ description: 'fraction of the face time under epistemic-spike alerts above which the verdict is `uncertain` (default 0.5)' })),
     weights: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'fusion weight per detector (fitted on calibration data); missing names weigh 1' })),
+    calibration: Type.Optional(
+      Type.Object(
+        { a: Type.Number({ description: 'slope on logit(mixture mean), > 0' }), b: Type.Number({ description: 'offset on the logit scale' }) },
+        { ...closed, description: 'Platt map of the fused p(fake), fitted on calibration data: p(fake) = σ(a · logit(mixture mean) + b); the fused `uncertainty` stays the mixture\'s' },
+      ),
+    ),
     source: Type.Optional(Type.String({ description: 'where the thresholds came from: the calibration set and its sha256, or the configuration' })),
   },
   { ...closed, title: 'VerdictPolicy', description: 'The thresholds a verdict is decided under (`models/verdict-policy.json` or the configuration).' },
@@ -146,7 +152,7 @@ export const VerdictPolicySchema = Type.Object(
 
 export const VideoScoreSchema = Type.Object(
   {
-    pFake: Nullable(Type.Number({ description: 'pooled p(fake); null without evidence' })),
+    pFake: Nullable(Type.Number({ description: 'pooled p(fake); null without evidence. Fused scores: the mixture mean through the policy\'s Platt map (`policy.calibration`) when it has one' })),
     disagreement: Type.Optional(Nullable(Type.Number({ description: 'fused scores only: weighted population std of the detectors\' p(fake) (0 with one detector)' }))),
     uncertainty: Nullable(UncertaintySchema),
     evidenceFrames: Type.Integer({ description: 'face-frames with an `ok` answer (for a fused score, the fewest of the detectors that count)' }),

@@ -1,3 +1,5 @@
+import type { PlattMap } from '../core/platt.js';
+import { plattProbability } from '../core/platt.js';
 import type { StatsPool, UncertaintyStats } from '../core/uncertainty.js';
 import { poolStats } from '../core/uncertainty.js';
 
@@ -8,7 +10,8 @@ import { poolStats } from '../core/uncertainty.js';
  * `poolStats`): between-frame disagreement shows up as epistemic uncertainty. Detectors are fused
  * by pooling their video scores as a weighted mixture of their predictive distributions (so
  * disagreement between detectors also raises the fused epistemic part); the weights are fitted on
- * calibration data.
+ * calibration data, and so is the Platt map (`calibration`) that turns the mixture's mean into the
+ * fused p(fake) the verdict reads.
  * The verdict abstains ("uncertain") when there is too little evidence, when epistemic uncertainty
  * is above `maxEpistemic`, when the spread of the detectors' p(fake) is above `maxDisagreement`,
  * when the fused probability is within `margin` of the threshold, or when it does not make the
@@ -49,6 +52,12 @@ export interface VerdictPolicy {
    * (`decidedConfidence`). Below it the verdict is "uncertain" (`not-confident`). 0.5, or absent, turns the rule off.
    */
   readonly minConfidence?: number;
+  /**
+   * Platt map of the fused p(fake), fitted on real deepfakes by `fakescope calibrate`: the fused
+   * score's `pFake` is σ(a · logit(mixture mean) + b); its `uncertainty` stays the mixture's (so
+   * `uncertainty.mean` is the uncalibrated mean). Absent: the mixture mean is used as it is.
+   */
+  readonly calibration?: PlattMap;
 }
 
 export interface VideoScore {
@@ -116,10 +125,15 @@ export function unweightedDetectors(weights: Readonly<Record<string, number>> | 
   return fittedFor(weights, names) ? names.filter((n) => weights?.[n] === undefined) : [];
 }
 
-/** Fuse named detector scores with the policy's weights (`effectiveWeights`) and decide. */
+/** Fuse named detector scores with the policy's weights (`effectiveWeights`), map them (`calibrated`) and decide. */
 export function fusedVerdict(names: readonly string[], scores: readonly VideoScore[], policy: VerdictPolicy): VerdictResult {
   const w = effectiveWeights(policy.weights, names);
-  return decideVerdict(fuseScores(scores, names.map((n) => w[n] as number)), policy);
+  return decideVerdict(calibrated(fuseScores(scores, names.map((n) => w[n] as number)), policy.calibration), policy);
+}
+
+/** A fused score with its p(fake) through the policy's Platt map (unchanged without one). */
+export function calibrated(score: VideoScore, map: PlattMap | undefined): VideoScore {
+  return map && score.pFake !== null ? { ...score, pFake: plattProbability(score.pFake, map) } : score;
 }
 
 /** (Weighted) population standard deviation; 0 for fewer than two values. */

@@ -52,9 +52,9 @@ export function renderHtmlReport(h: HumanReport, r: Report, thumbnails: readonly
   const technical = [
     `verdict ${s.verdict} (${s.why}): ${s.reason}`,
     s.uncertainty
-      ? `fused p(fake) ${s.uncertainty.mean.toFixed(3)} ± ${s.uncertainty.std.toFixed(3)}, aleatoric ${s.uncertainty.aleatoric.toFixed(3)}, epistemic ${s.uncertainty.epistemic.toFixed(3)} nats, ${s.uncertainty.samples} samples, ${s.evidenceFrames} face-frames`
+      ? `fused p(fake) ${(s.pFake ?? s.uncertainty.mean).toFixed(3)}${s.policy.calibration ? ` (detectors' mixture mean ${s.uncertainty.mean.toFixed(3)}, through the calibration map)` : ''} ± ${s.uncertainty.std.toFixed(3)}, aleatoric ${s.uncertainty.aleatoric.toFixed(3)}, epistemic ${s.uncertainty.epistemic.toFixed(3)} nats, ${s.uncertainty.samples} samples, ${s.evidenceFrames} face-frames`
       : 'no fused score',
-    `policy: threshold ${s.policy.decisionThreshold}, margin ${s.policy.margin}, max epistemic ${s.policy.maxEpistemic}, max disagreement ${s.policy.maxDisagreement}, min face-frames ${s.policy.minEvidenceFrames}, min confidence ${s.policy.minConfidence ?? NO_CONFIDENCE_FLOOR}`,
+    `policy: threshold ${s.policy.decisionThreshold}, margin ${s.policy.margin}, max epistemic ${s.policy.maxEpistemic}, max disagreement ${s.policy.maxDisagreement}, min face-frames ${s.policy.minEvidenceFrames}, min confidence ${s.policy.minConfidence ?? NO_CONFIDENCE_FLOOR}${s.policy.calibration ? `, fused p(fake) = σ(${s.policy.calibration.a} · logit(mean) + ${s.policy.calibration.b})` : ''}`,
     ...(s.policy.source ? [`thresholds: ${s.policy.source}`] : []),
     ...(s.attribution ? [`${sourceInWords(s.attribution)}; classifier entropy ${s.attribution.entropy.toFixed(2)} nats`] : []),
     `input: ${r.input.media.displayWidth}×${r.input.media.displayHeight} ${r.input.media.codec}${h.still ? ' (photo)' : `, ${secs(s.durationMs)}`}; analysed ${s.frames} frames at ${r.analysis.width}×${r.analysis.height}; fakescope ${r.tool.version}, ${r.analysis.finishedAt}`,

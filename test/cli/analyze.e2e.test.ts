@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plattProbability } from '../../src/core/platt.js';
 import type { Report } from '../../src/pipeline/report-schema.js';
 import { makeFaceImage } from '../helpers/synthetic-face.js';
 
@@ -132,8 +133,13 @@ describe('fakescope analyze', () => {
     expect(report.input.media.still).toBe(true);
     const rppgOutputs = report.frames.flatMap((f) => f.faces.map((x) => x.detectors.rppg));
     expect(rppgOutputs.every((o) => o?.state === 'skipped' && o.reason === 'not applicable to a still image')).toBe(true);
-    // The same verdict rules: the summary's verdict is the fused blind score under the policy.
-    expect(report.summary.pFake).toBeCloseTo(report.detectors['blind-faceres-sbi-mcd']!.pFake!, 12);
+    // The same verdict rules: the summary's verdict is the fused blind score under the policy,
+    // through the policy's Platt map; the fused uncertainty keeps the unmapped mean.
+    const blind = report.detectors['blind-faceres-sbi-mcd']!.pFake!;
+    const map = report.summary.policy.calibration;
+    expect(map).toBeDefined();
+    expect(report.summary.pFake).toBeCloseTo(plattProbability(blind, map!), 12);
+    expect(report.summary.uncertainty?.mean).toBeCloseTo(blind, 12);
   });
 
   it('writes the printable HTML report with a thumbnail of the analysed picture', async () => {

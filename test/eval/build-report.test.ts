@@ -73,7 +73,7 @@ describe('buildEvalReport', () => {
     expect(report.robustness.map((r) => r.perturbation)).toEqual(['none', 'noise']);
     expect(report.robustness[1]!.auc).toBeCloseTo(8 / 9, 12);
     expect(report.dataset).toMatchObject({ items: 7, real: 4, fake: 3, methods: { '-': 4, swap: 2, sbi: 1 } });
-    expect(report.policy).toEqual({ values: { decisionThreshold: 0.5, margin: 0.1, maxEpistemic: 0.2, maxDisagreement: 0.3, minEvidenceFrames: 5 }, weights: null, source: 'unit test' });
+    expect(report.policy).toEqual({ values: { decisionThreshold: 0.5, margin: 0.1, maxEpistemic: 0.2, maxDisagreement: 0.3, minEvidenceFrames: 5 }, weights: null, calibration: null, source: 'unit test' });
     expect(report.clips.length).toBe(13);
     // The caller's notes, after the sample-size warning this tiny set earns.
     expect(report.notes).toEqual([expect.stringMatching(/^Small sample: \d+ real and \d+ fake clips/), 'n']);

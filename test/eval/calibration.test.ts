@@ -37,6 +37,10 @@ describe('fitVerdictPolicy', () => {
     expect(Object.keys(policy?.fittedOn ?? {})).toEqual(['dataset', 'datasetSha256', 'items', 'failed', 'segments', 'segmentFrames', 'detectors', 'createdAt']);
     expect(policy?.fittedOn).toMatchObject({ segments: 24, detectors: ['a', 'b'] });
     expect(policy?.fit).toHaveProperty('fusionNll');
+    // the fused score's Platt map, fitted before the thresholds, lowers the class-balanced NLL
+    expect(policy?.calibration?.method).toBe('platt');
+    expect(policy?.calibration?.a).toBeGreaterThan(0);
+    expect(policy?.calibration?.nllAfter).toBeLessThan(policy?.calibration?.nllBefore as number);
   });
 
   it('is null when no segment has a detector answer', () => {

@@ -8,6 +8,7 @@ import {
   brier,
   confusion,
   coverageCurve,
+  eceIfCalibrated,
   multiclassSummary,
   nll,
   reliability,
@@ -262,6 +263,32 @@ describe('reliability', () => {
 
   it.each([0, 2.5, -1])('rejects bins = %f', (bins) => {
     expect(() => reliability([0.5], [T], bins)).toThrow(RangeError);
+  });
+});
+
+describe('eceIfCalibrated: the ECE a calibrated scorer shows on this many items', () => {
+  it('is large on a few dozen items and shrinks as 1/√n, with the observed ECE placed in it', () => {
+    const spread = (n: number) => Array.from({ length: n }, (_, i) => 0.35 + (0.3 * i) / (n - 1));
+    const small = eceIfCalibrated(spread(38), 0.105, 10, { draws: 2000 });
+    const large = eceIfCalibrated(spread(38 * 16), 0.105, 10, { draws: 500 });
+    // 38 items: a calibrated scorer's ECE is around 0.1, nowhere near 0
+    expect(small!.expected).toBeGreaterThan(0.07);
+    expect(small!.expected).toBeLessThan(0.15);
+    expect(small!.p95).toBeGreaterThan(small!.expected);
+    // 16× the items: about a quarter of it
+    expect(large!.expected / small!.expected).toBeGreaterThan(0.15);
+    expect(large!.expected / small!.expected).toBeLessThan(0.4);
+    // 0.105 is ordinary noise at n = 38, and far beyond it at n = 608
+    expect(small!.pValue).toBeGreaterThan(0.2);
+    expect(large!.pValue).toBeLessThan(0.01);
+  });
+
+  it('is seeded, and 0 for a scorer that is certain and right', () => {
+    const p = [0.2, 0.4, 0.6, 0.8, 0.9];
+    expect(eceIfCalibrated(p, 0.1, 10, { draws: 100, seed: 3 })).toEqual(eceIfCalibrated(p, 0.1, 10, { draws: 100, seed: 3 }));
+    expect(eceIfCalibrated([0, 1, 1, 0], 0, 10, { draws: 50 })).toEqual({ expected: 0, p95: 0, pValue: 1, draws: 50 });
+    expect(eceIfCalibrated([], 0)).toBeNull();
+    expect(() => eceIfCalibrated([1.5], 0)).toThrow(RangeError);
   });
 });
 

@@ -45,6 +45,15 @@ describe('loadPolicy', () => {
     writeFileSync(join(dir, 'bad2.json'), JSON.stringify(policyFile({ margin: 'x' })));
     expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'bad2.json') } }), '/', [])).toThrow(/fakescope-verdict-policy-v1/);
   });
+  it('reads the Platt map of the fused score, and refuses one that is not an increasing map', () => {
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(policyFile({ calibration: { method: 'platt', a: 0.8, b: -0.4, nllBefore: 0.7, nllAfter: 0.6 } })));
+    expect(loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'c.json') } }), '/', []).calibration).toEqual({ a: 0.8, b: -0.4 });
+    expect(loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'p.json') } }), '/', []).calibration).toBeUndefined();
+    for (const bad of [{ method: 'isotonic', a: 1, b: 0 }, { method: 'platt', a: -1, b: 0 }, { method: 'platt', a: 1, b: 'x' }, null]) {
+      writeFileSync(join(dir, 'c2.json'), JSON.stringify(policyFile({ calibration: bad })));
+      expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'c2.json') } }), '/', [])).toThrow(/calibration must be/);
+    }
+  });
   it('the shipped policy and attribution model load', () => {
     const config = parseConfig({});
     // fitted on the calib split of the corpus and development media (models/training/eval_sets.py)

@@ -125,6 +125,22 @@ describe('fusion weights from a fitted policy', () => {
   });
 });
 
+describe('the fitted Platt map of the fused score', () => {
+  it('maps the fused p(fake) before the thresholds, and leaves the mixture statistics alone', () => {
+    const blind = videoScore(frames([[0.6], [0.6], [0.6], [0.6]]));
+    const open: VerdictPolicy = { ...policy, maxDisagreement: 0.5, maxEpistemic: 1, margin: 0, decisionThreshold: 0.5, minConfidence: 0.7 };
+    // unmapped, 0.6 is under the 0.7 floor
+    expect(fusedVerdict(['blind'], [blind], open).why).toBe('not-confident');
+    // a map fitted where such scores were mostly fakes: σ(2 · logit 0.6 + 0.5) ≈ 0.77
+    const v = fusedVerdict(['blind'], [blind], { ...open, calibration: { a: 2, b: 0.5 } });
+    expect(v.pFake).toBeCloseTo(1 / (1 + Math.exp(-(2 * Math.log(1.5) + 0.5))), 10);
+    expect(v.verdict).toBe('fake');
+    expect(v.uncertainty?.mean).toBeCloseTo(0.6, 10);
+    // and one fitted where they were mostly real pulls it under the threshold
+    expect(fusedVerdict(['blind'], [blind], { ...open, minConfidence: 0.5, calibration: { a: 1, b: -1 } }).verdict).toBe('real');
+  });
+});
+
 describe('clipVerdict: a clip is as fake as its most fake face', () => {
   const tv = (trackId: number, p: number, frames = 20) => ({ trackId, verdict: decideVerdict({ pFake: p, uncertainty: summarizeSamples([p])!, evidenceFrames: frames }, policy) });
   const pooled = decideVerdict({ pFake: 0.5, uncertainty: summarizeSamples([0.5])!, evidenceFrames: 40 }, policy);
