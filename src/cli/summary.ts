@@ -75,6 +75,7 @@ export function trackLine(t: TrackSummary, still: boolean, paint: Paint = plain)
  */
 export function formatScore(u: UncertaintyStats, pFake: number | null = u.mean): string {
   const p = pFake ?? u.mean;
-  const mapped = Math.abs(p - u.mean) >= 0.005 ? ` (calibrated; detectors' mean ${u.mean.toFixed(2)})` : '';
-  return `p(fake) ${p.toFixed(2)}${mapped} ± ${u.std.toFixed(2)} (aleatoric ${u.aleatoric.toFixed(3)}, epistemic ${u.epistemic.toFixed(3)} nats, n=${u.samples})`;
+  const rest = `aleatoric ${u.aleatoric.toFixed(3)}, epistemic ${u.epistemic.toFixed(3)} nats, n=${u.samples}`;
+  if (Math.abs(p - u.mean) >= 0.005) return `p(fake) ${p.toFixed(2)} (calibrated; detectors' mean ${u.mean.toFixed(2)} ± ${u.std.toFixed(2)}, ${rest})`;
+  return `p(fake) ${p.toFixed(2)} ± ${u.std.toFixed(2)} (${rest})`;
 }
