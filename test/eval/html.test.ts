@@ -159,6 +159,18 @@ describe('renderEvalHtml', () => {
     expect(sectionOf(html, 'binary')).toMatch(/\d\.\d{3} <span class="ci">\[\d\.\d{3}, \d\.\d{3}\]<\/span>/);
   });
 
+  it('reads the fused ECE against what a perfectly calibrated score would show on as many clips', () => {
+    const fused = full.binary.fused as EvalReport['binary'][string];
+    const ref = fused.eceIfCalibrated!;
+    const within = sectionOf(renderEvalHtml(evalReportFixture({ binary: { ...full.binary, fused: { ...fused, eceIfCalibrated: { ...ref, pValue: 0.4 } } } })), 'binary');
+    expect(within).toMatch(/a perfectly calibrated fused score with the same p\(fake\) would show ECE \d\.\d{3} on average/);
+    expect(within).toMatch(/is within that noise \(p = 0\.400\)/);
+    const beyond = sectionOf(renderEvalHtml(evalReportFixture({ binary: { ...full.binary, fused: { ...fused, eceIfCalibrated: { ...ref, pValue: 0.01 } } } })), 'binary');
+    expect(beyond).toMatch(/is beyond that noise \(p = 0\.010\): the fused score is miscalibrated/);
+    const none = sectionOf(renderEvalHtml(evalReportFixture({ binary: { ...full.binary, fused: { ...fused, eceIfCalibrated: null } } })), 'binary');
+    expect(none).not.toMatch(/perfectly calibrated fused score/);
+  });
+
   it('shows each headline number with its sample size', () => {
     const v = sectionOf(html, 'verdicts');
     expect(v).toContain(`${full.verdicts.answered} / ${full.verdicts.n}`);
