@@ -58,6 +58,10 @@ export function fillLetterboxed(
   const colTaps = tapTable(x0, x1, lb.padX, area.x, inv, step, taps, width, 3);
   const rowTaps = tapTable(y0, y1, lb.padY, area.y, inv, step, taps, height, width * 3);
   const k = 1 / 127.5;
+  if (taps === 3 && colTaps.every((c) => c >= 0) && rowTaps.every((r) => r >= 0)) {
+    fillInside3(data, colTaps, rowTaps, x0, x1, y0, y1, size, k / 9, out);
+    return lb;
+  }
   for (let v = y0; v < y1; v++) {
     const rt = (v - y0) * taps;
     let o = (v * size + x0) * 3;
@@ -90,6 +94,45 @@ export function fillLetterboxed(
     }
   }
   return lb;
+}
+
+/**
+ * The common case of `fillLetterboxed` — 3×3 taps, the whole area inside the frame (a full-frame
+ * pass, a crop away from the edges) — without the per-tap bounds checks. Integer sums, so the
+ * output is bit-identical to the general loop.
+ */
+function fillInside3(
+  data: Uint8Array,
+  colTaps: Int32Array,
+  rowTaps: Int32Array,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  size: number,
+  kn: number,
+  out: Float32Array,
+): void {
+  for (let v = y0; v < y1; v++) {
+    const rt = (v - y0) * 3;
+    const r0 = rowTaps[rt] as number;
+    const r1 = rowTaps[rt + 1] as number;
+    const r2 = rowTaps[rt + 2] as number;
+    let o = (v * size + x0) * 3;
+    for (let u = x0, ct = 0; u < x1; u++, ct += 3) {
+      const c0 = colTaps[ct] as number;
+      const c1 = colTaps[ct + 1] as number;
+      const c2 = colTaps[ct + 2] as number;
+      for (let ch = 0; ch < 3; ch++) {
+        const sum =
+          (data[r0 + c0 + ch] as number) + (data[r0 + c1 + ch] as number) + (data[r0 + c2 + ch] as number) +
+          (data[r1 + c0 + ch] as number) + (data[r1 + c1 + ch] as number) + (data[r1 + c2 + ch] as number) +
+          (data[r2 + c0 + ch] as number) + (data[r2 + c1 + ch] as number) + (data[r2 + c2 + ch] as number);
+        out[o + ch] = sum * kn - 1;
+      }
+      o += 3;
+    }
+  }
 }
 
 /** Byte offsets (index × stride) of the taps of each output column/row in [from, to); −1 outside. */

@@ -96,6 +96,52 @@ describe('letterbox', () => {
   });
 });
 
+/** The resampling rule written out pixel by pixel: ≤ 3×3 taps per input pixel, taps outside the frame skipped. */
+function referenceLetterbox(data: Uint8Array, width: number, height: number, area: { x: number; y: number; w: number; h: number }, size: number): Float32Array {
+  const lb = letterboxFor(area, size);
+  const out = new Float32Array(size * size * 3).fill(-1);
+  const inv = 1 / lb.scale;
+  const taps = Math.min(3, Math.max(1, Math.round(inv)));
+  const step = inv / taps;
+  for (let v = Math.ceil(lb.padY - 1e-6); v < Math.floor(size - lb.padY + 1e-6); v++) {
+    for (let u = Math.ceil(lb.padX - 1e-6); u < Math.floor(size - lb.padX + 1e-6); u++) {
+      const sum = [0, 0, 0];
+      let n = 0;
+      for (let ty = 0; ty < taps; ty++) {
+        const y = Math.floor((v - lb.padY) * inv + area.y + (ty + 0.5) * step);
+        for (let tx = 0; tx < taps; tx++) {
+          const x = Math.floor((u - lb.padX) * inv + area.x + (tx + 0.5) * step);
+          if (x < 0 || x >= width || y < 0 || y >= height) continue;
+          for (let c = 0; c < 3; c++) sum[c]! += data[(y * width + x) * 3 + c]!;
+          n++;
+        }
+      }
+      if (n > 0) for (let c = 0; c < 3; c++) out[(v * size + u) * 3 + c] = sum[c]! * (1 / 127.5 / n) - 1;
+    }
+  }
+  return out;
+}
+
+describe('fillLetterboxed against the rule written out', () => {
+  const frame = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 24) & 255);
+  it.each([
+    ['a full 640×360 frame into 256 (3×3 taps, all inside: the fast path)', 640, 360, { x: 0, y: 0, w: 640, h: 360 }, 256],
+    ['a 1280×720 frame into 128 (3×3 taps)', 1280, 720, { x: 0, y: 0, w: 1280, h: 720 }, 128],
+    ['a crop inside the frame with 3×3 taps (the fast path)', 1280, 720, { x: 300.5, y: 100.25, w: 400, h: 400 }, 128],
+    ['a crop over the frame edge (taps outside skipped)', 640, 360, { x: 450, y: 200, w: 400, h: 400 }, 128],
+    ['a crop with 2×2 taps', 640, 360, { x: 200, y: 80, w: 200, h: 200 }, 128],
+    ['an enlargement (1 tap)', 64, 48, { x: 0, y: 0, w: 64, h: 48 }, 128],
+  ])('%s: bit-identical', (_, w, h, area, size) => {
+    const data = frame(w, h);
+    const out = new Float32Array(size * size * 3);
+    fillLetterboxed(data, w, h, area, size, out);
+    const want = referenceLetterbox(data, w, h, area, size);
+    let differing = 0;
+    for (let i = 0; i < out.length; i++) if (!Object.is(out[i], want[i])) differing++;
+    expect(differing).toBe(0);
+  });
+});
+
 describe('toDetection', () => {
   it('maps box and six keypoints to frame pixels', () => {
     const lb = letterboxFor({ x: 0, y: 0, w: 512, h: 256 }, 256);
