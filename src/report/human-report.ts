@@ -1,3 +1,5 @@
+import type { PlattMap } from '../core/platt.js';
+import { plattProbability } from '../core/platt.js';
 import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import type { Report } from '../pipeline/report-schema.js';
 import type { Verdict } from '../pipeline/verdict.js';
@@ -79,16 +81,24 @@ export function humanReport(r: Report): HumanReport {
     pFake: s.pFake,
     threshold,
     faces: r.tracks.map((t) => ({ trackId: t.trackId, startMs: t.firstPtsMs, endMs: t.lastPtsMs, verdict: t.verdict.verdict, headline: t.plain.headline, pFake: t.verdict.pFake })),
-    moments: r.input.media.still ? [] : topMoments(frameScores(r.frames, weights), 3),
+    moments: r.input.media.still ? [] : topMoments(frameScores(r.frames, weights, s.policy.calibration), 3),
     regions: withFills(regionScores(s.features, Object.keys(r.detectors), weights)),
     detectors: Object.entries(r.detectors).map(([name, d]) => ({
       name,
       pFake: d.pFake,
       weight: weights[name] ?? 1,
-      stance: stance(d.applicable !== false, d.pFake, weights[name] ?? 1, s.verdict, s.pFake, threshold),
+      stance: stance(d.applicable !== false, onFusedScale(d.pFake, s.policy.calibration), weights[name] ?? 1, s.verdict, s.pFake, threshold),
     })),
     likelySource: s.attribution ? sourceInWords(s.attribution) : null,
   };
+}
+
+/**
+ * A detector's p(fake) on the scale of the fused score the threshold is set on (through the
+ * policy's Platt map, when it has one), so "agrees" compares like with like.
+ */
+function onFusedScale(p: number | null, map: PlattMap | undefined): number | null {
+  return p === null || !map ? p : plattProbability(p, map);
 }
 
 function stance(applicable: boolean, p: number | null, weight: number, verdict: Verdict, fused: number | null, threshold: number): DetectorVote['stance'] {
@@ -103,17 +113,18 @@ function stance(applicable: boolean, p: number | null, weight: number, verdict: 
 export interface FrameScore {
   readonly seq: number;
   readonly ptsMs: number;
-  /** Highest per-face fused score on the frame (weighted mean of the detectors' p(fake)). */
+  /** Highest per-face fused score on the frame (weighted mean of the detectors' p(fake), through the policy's Platt map when given). */
   readonly score: number;
   readonly trackIds: readonly number[];
 }
 
 /**
  * Per frame, the highest per-face score: the detectors' p(fake) on that face-frame averaged with
- * the policy's fusion weights (a detector of weight 0 does not count). Frames without an answer
- * are left out.
+ * the policy's fusion weights (a detector of weight 0 does not count), then mapped like the fused
+ * score (`calibration`, the policy's Platt map: increasing, so it never changes which frames rank
+ * highest). Frames without an answer are left out.
  */
-export function frameScores(frames: readonly FrameResult[], weights: Readonly<Record<string, number>>): FrameScore[] {
+export function frameScores(frames: readonly FrameResult[], weights: Readonly<Record<string, number>>, calibration?: PlattMap): FrameScore[] {
   const out: FrameScore[] = [];
   for (const f of frames) {
     let best: number | null = null;
@@ -131,7 +142,7 @@ export function frameScores(frames: readonly FrameResult[], weights: Readonly<Re
       ids.push(face.trackId);
       best = Math.max(best ?? 0, sum / wsum);
     }
-    if (best !== null) out.push({ seq: f.seq, ptsMs: f.ptsMs, score: best, trackIds: ids });
+    if (best !== null) out.push({ seq: f.seq, ptsMs: f.ptsMs, score: calibration ? plattProbability(best, calibration) : best, trackIds: ids });
   }
   return out;
 }

@@ -7,8 +7,8 @@ import { renderHtmlReport } from '../../src/report/html-report.js';
 
 const policy = { decisionThreshold: 0.5, margin: 0.05, maxEpistemic: 0.6, maxDisagreement: 0.5, minEvidenceFrames: 3, weights: { blind: 1 }, source: 'unit <test>' };
 
-function report(p: number, source = 'clip<script>.mp4'): Report {
-  const b = new ReportBuilder(['blind'], true, null, policy);
+function report(p: number, source = 'clip<script>.mp4', pol: typeof policy & { calibration?: { a: number; b: number } } = policy): Report {
+  const b = new ReportBuilder(['blind'], true, null, pol);
   for (let i = 0; i < 30; i++) {
     const u = summarizeSamples([p - 0.01, p, p + 0.01])!;
     b.add({
@@ -29,11 +29,24 @@ function report(p: number, source = 'clip<script>.mp4'): Report {
       input: { source, media },
       analysis: { width: 64, height: 64, fps: null, faceDetector: 'f', detectors: ['blind'], startedAt: '', finishedAt: 'now', wallMs: 0, framesPerSecond: 0, droppedFrames: 0, detectorErrors: 0, complete: true },
     },
-    policy,
+    pol,
   );
 }
 
 describe('printable HTML report', () => {
+  it('shows moments and detector stances on the scale of the calibrated fused score', () => {
+    // The detector says 0.6; the policy's Platt map puts that at σ(logit 0.6 − 1) ≈ 0.36, under the 0.5 line.
+    const r = report(0.6, 'c.mp4', { ...policy, calibration: { a: 1, b: -1 } });
+    const h = humanReport(r);
+    const mapped = 1 / (1 + Math.exp(-(Math.log(0.6 / 0.4) - 1)));
+    expect(r.summary.pFake).toBeCloseTo(mapped, 10);
+    expect(h.moments.length).toBeGreaterThan(0);
+    for (const m of h.moments) expect(m.score).toBeCloseTo(mapped, 10);
+    // unmapped, 0.6 would sit on the "fake" side of the 0.5 line while the fused score is on the other
+    expect(h.detectors.find((d) => d.name === 'blind')?.stance).toBe('agrees');
+    expect(h.detectors.find((d) => d.name === 'blind')?.pFake).toBeCloseTo(0.6, 10);
+  });
+
   it('leads with the verdict in words, lists faces, moments and detectors, folds the numbers away', () => {
     const r = report(0.9);
     const html = renderHtmlReport(humanReport(r), r, [{ seq: 0, ptsMs: 0, dataUri: 'data:image/jpeg;base64,AAAA' }]);
