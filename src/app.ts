@@ -17,6 +17,7 @@ import { openSource } from './ingest/index.js';
 import { classifyInput, displayInput, isHlsPlaylist } from './ingest/input-policy.js';
 import type { ReconnectPolicy, SourceGap } from './ingest/reconnect.js';
 import { withReconnect } from './ingest/reconnect.js';
+import type { SpikeAlertEvent } from './pipeline/alerts/types.js';
 import type { AnalyzedFrame } from './pipeline/analyze.js';
 import { analyzeSource } from './pipeline/analyze.js';
 import { DetectorStage, appliesToStills } from './pipeline/detector-stage.js';
@@ -59,6 +60,15 @@ export interface AnalysisOptions {
   readonly onGap?: (gap: SourceGap) => void;
 }
 
+/**
+ * An analysed frame as it leaves the report builder: with its faces' track verdicts, and the
+ * epistemic-spike alert events that frame opened, updated or closed (the builder's own alerts,
+ * the ones its report's uncertain segments are made of: there is one alert tracker per analysis).
+ */
+export interface ReportedFrame extends AnalyzedFrame {
+  readonly alerts: readonly SpikeAlertEvent[];
+}
+
 /** One analysis of one input: a hot stream of frame results and the final report. */
 export interface Analysis {
   readonly source: VideoSource;
@@ -68,7 +78,7 @@ export interface Analysis {
    * last one unsubscribes the analysis stops (ffmpeg killed, detectors disposed). Completes at the
    * end of the input.
    */
-  readonly results: Observable<AnalyzedFrame>;
+  readonly results: Observable<ReportedFrame>;
   /** Resolves with the report once `results` completes; rejects with its error or when stopped early. */
   readonly report: Promise<Report>;
   /** Verdict over the frames analysed so far (for live display). */
@@ -202,7 +212,10 @@ export function buildApp(config: Config, registry: DetectorRegistry): App {
     };
     const results = analyzeSource(source, faceStage, detectorStage).pipe(
       // Every consumer (overlays, NDJSON, the feed) sees the frame with its faces' track verdicts.
-      map((r) => ({ ...r, result: builder.add(r.result) })),
+      map((r): ReportedFrame => {
+        const result = builder.add(r.result);
+        return { ...r, result, alerts: builder.lastAlerts };
+      }),
       tap({
         error: (e) => {
           finished = true;

@@ -39,6 +39,7 @@ export class ReportBuilder {
   private readonly alerts: TrackAlerts | null;
   private readonly segments: UncertainSegment[] = [];
   private readonly openSegments = new Map<number, SpikeAlertEvent>();
+  private frameAlerts: readonly SpikeAlertEvent[] = [];
 
   /**
    * `policy`, when given, is the one each face's running track verdict is decided under (see
@@ -56,6 +57,19 @@ export class ReportBuilder {
   ) {
     for (const n of detectorNames) this.reasons.set(n, new Map());
     this.alerts = alertPolicy ? new TrackAlerts(alertPolicy) : null;
+  }
+
+  /** The alert events the last `add`ed frame produced (start, update, end); empty without an alert policy. */
+  get lastAlerts(): readonly SpikeAlertEvent[] {
+    return this.frameAlerts;
+  }
+
+  /**
+   * Closes every open alert at the end of the stream and returns the end events, for a live feed
+   * to send. The report does not change: it already cuts an open segment at its track's last frame.
+   */
+  closeAlerts(): SpikeAlertEvent[] {
+    return this.alerts?.finish() ?? [];
   }
 
   private onAlert(e: SpikeAlertEvent): void {
@@ -102,7 +116,8 @@ export class ReportBuilder {
     if (r.faces.length > 0) this.framesWithFaces++;
     this.maxFaces = Math.max(this.maxFaces, r.faces.length);
     this.segment.addFrame(r);
-    if (this.alerts) for (const e of this.alerts.push(r)) this.onAlert(e);
+    this.frameAlerts = this.alerts ? this.alerts.push(r) : [];
+    for (const e of this.frameAlerts) this.onAlert(e);
     for (const f of r.faces) {
       let t = this.tracks.get(f.trackId);
       if (!t) {

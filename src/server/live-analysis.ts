@@ -1,11 +1,9 @@
 import type { Observable, Subscription } from 'rxjs';
-import { Subject } from 'rxjs';
 import type { Analysis } from '../app.js';
 import type { Config } from '../config/schema.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
-import { epistemicAlerts } from '../pipeline/alerts/epistemic-alerts.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
-import type { AnalyzedFrame } from '../pipeline/analyze.js';
+import type { ReportedFrame } from '../app.js';
 import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import type { SourceGap } from '../ingest/reconnect.js';
 import type { Report } from '../pipeline/report-schema.js';
@@ -70,7 +68,6 @@ export class LiveAnalysis {
   readonly clients = new Set<FeedClient>();
   readonly replay: ReplayBuffer<ReplayableMsg>;
   private subscription: Subscription | null = null;
-  private readonly alertInput = new Subject<FrameResult>();
   private lastOverlayPts: number | null = null;
   private rendering = false;
   private latestOverlay: OverlayMsg | null = null;
@@ -125,7 +122,6 @@ export class LiveAnalysis {
   start(): void {
     const { metrics } = this.deps;
     metrics.activeAnalyses.inc({}, 1);
-    this.alertInput.pipe(epistemicAlerts(this.deps.config.server.alerts)).subscribe((e) => this.guard(() => this.onAlert(e)));
     this.setStatus('running');
     this.gaps?.subscribe((gap) => this.guard(() => this.publish({ v: WIRE_VERSION, type: 'sourceGap', seq: this.replay.nextSeq(), gap: { ...gap } })));
     this.subscription = this.analysis.results.subscribe({
@@ -225,7 +221,7 @@ export class LiveAnalysis {
     return this.clients.size;
   }
 
-  private onFrame({ frame, result }: AnalyzedFrame): void {
+  private onFrame({ frame, result, alerts }: ReportedFrame): void {
     const { metrics, store, config } = this.deps;
     const t = this.now();
     const id = this.info.id;
@@ -242,7 +238,7 @@ export class LiveAnalysis {
     metrics.frames.inc({ stage: 'feed' });
     metrics.feedLatency.observe({}, (this.now() - t + result.timing.facesMs + result.timing.detectorsMs) / 1000);
     store.appendFrame(id, result);
-    this.alertInput.next(result);
+    for (const e of alerts) this.guard(() => this.onAlert(e));
     this.info = { ...this.info, frames: this.info.frames + 1 };
     this.trackFps(t);
     this.maybeOverlay(frame, result);
@@ -288,7 +284,7 @@ export class LiveAnalysis {
     return every;
   }
 
-  private maybeOverlay(frame: AnalyzedFrame['frame'], result: FrameResult): void {
+  private maybeOverlay(frame: ReportedFrame['frame'], result: FrameResult): void {
     const feed = this.deps.config.server.feed;
     // Encoded only for a client that asked, at the fastest rate asked: no client, no JPEG. A cluster
     // worker (`onOverlay`) has its clients on the API nodes: it renders at the server's rate.
@@ -368,7 +364,8 @@ export class LiveAnalysis {
 
   private finish(status: AnalysisInfo['status'], report: Report, error: AnalysisInfo['error']): void {
     const { store, metrics } = this.deps;
-    this.guard(() => this.alertInput.complete()); // closes open alerts before the final status
+    // Closes open alerts before the final status (the report builder's alerts: the ones in the report).
+    for (const e of this.analysis.builder.closeAlerts()) this.guard(() => this.onAlert(e));
     store.closeFrames(this.info.id);
     try {
       store.saveReport(this.info.id, this.present(report), false);

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/app.js';
+import type { Analysis, ReportedFrame } from '../../src/app.js';
 import { parseConfig } from '../../src/config/schema.js';
-import type { AnalyzedFrame } from '../../src/pipeline/analyze.js';
 import type { FaceResult } from '../../src/pipeline/frame-result-schema.js';
 import type { Report } from '../../src/pipeline/report-schema.js';
 import { ReportBuilder } from '../../src/pipeline/report.js';
@@ -37,9 +36,10 @@ function face(epistemic: number): FaceResult {
   };
 }
 
-function fakeAnalysis() {
-  const results = new Subject<AnalyzedFrame>();
-  const builder = new ReportBuilder(['d'], true);
+function fakeAnalysis(alerts = parseConfig({}).server.alerts) {
+  const results = new Subject<ReportedFrame>();
+  // as app.ts builds it: the builder's alert tracker is the only one (the feed sends its events)
+  const builder = new ReportBuilder(['d'], true, null, null, new Set(), alerts);
   let resolve: (r: Report) => void = () => undefined;
   const report = new Promise<Report>((r) => (resolve = r));
   const snapshot = () =>
@@ -57,7 +57,7 @@ function fakeAnalysis() {
   const push = (seq: number, epistemic: number) => {
     const result = { streamId: 's', seq, ptsMs: seq * 40, width: 64, height: 64, faces: [face(epistemic)], endedTracks: [], timing: { facesMs: 1, detectorsMs: 1 } };
     builder.add(result);
-    results.next({ frame: { streamId: 's', seq, ptsMs: seq * 40, width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) }, result });
+    results.next({ frame: { streamId: 's', seq, ptsMs: seq * 40, width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) }, result, alerts: builder.lastAlerts });
   };
   const end = () => {
     results.complete();
@@ -93,7 +93,7 @@ describe('LiveAnalysis', () => {
     }) as unknown as typeof fetch });
     const info: AnalysisInfo = { id: 'a1', kind: 'upload', input: 'clip.mp4', status: 'starting', createdAt: '', updatedAt: '', frames: 0, alerts: 0, error: null, verdict: null, media: null, live: false };
     store.create(info);
-    const { analysis, push, end } = fakeAnalysis();
+    const { analysis, push, end } = fakeAnalysis(config.server.alerts);
     let t = 0;
     const live = new LiveAnalysis(info, analysis, { config, store, metrics: new Metrics(), webhooks, now: () => (t += 10) });
     live.start();
