@@ -1,3 +1,5 @@
+import { sigmoid } from './uncertainty.js';
+
 /**
  * Platt scaling of a probability: p' = σ(a · logit(p) + b), the map `fakescope calibrate` fits on
  * the fused p(fake) of labelled calibration segments so that "70 % fake" is right about 70 % of the
@@ -22,11 +24,15 @@ const logit = (p: number) => {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
   return Math.log(q / (1 - q));
 };
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** p mapped through the fitted map. */
 export function plattProbability(p: number, map: PlattMap): number {
   return sigmoid(map.a * logit(p) + map.b);
+}
+
+/** p through the map when there is one, p as it is without (a policy fitted before the map existed). */
+export function mapProbability(p: number, map: PlattMap | undefined): number {
+  return map ? plattProbability(p, map) : p;
 }
 
 export interface PlattFit extends PlattMap {

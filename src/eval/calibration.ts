@@ -1,16 +1,16 @@
-import { fitPlatt } from '../core/platt.js';
+import { fitPlatt, mapProbability } from '../core/platt.js';
 import type { AttributionModel } from '../pipeline/attribution.js';
 import { featureVector } from '../pipeline/attribution.js';
 import type { PolicyFile } from '../pipeline/calibration-files.js';
 import { POLICY_FORMAT } from '../pipeline/calibration-files.js';
 import type { SegmentFeatures } from '../pipeline/segment-features.js';
-import { calibrated, fuseScores } from '../pipeline/verdict.js';
+import { fuseScores } from '../pipeline/verdict.js';
 import type { CrossValidation } from './attribution-card.js';
 import { crossValidate } from './attribution-card.js';
 import { trainAttribution } from './attribution-train.js';
 import { scoreFromFeatures } from './clip-result.js';
 import type { CalibrationItem } from './policy-fit.js';
-import { fitPolicy, fitWeights } from './policy-fit.js';
+import { balancedWeights, fitPolicy, fitWeights } from './policy-fit.js';
 import type { EvalItem } from './types.js';
 
 /**
@@ -60,10 +60,9 @@ export function fitVerdictPolicy(
     return f.pFake === null ? [] : [{ fake: x.fake, p: f.pFake, epistemic: f.uncertainty?.epistemic ?? 0, disagreement: f.disagreement ?? 0 }];
   });
   const nFake = raw.filter((i) => i.fake).length;
-  const balance = raw.map((i) => (i.fake ? 0.5 / nFake : 0.5 / (raw.length - nFake)));
-  const platt = nFake > 0 && nFake < raw.length ? fitPlatt(raw.map((i) => i.p), raw.map((i) => i.fake), balance) : null;
+  const platt = nFake > 0 && nFake < raw.length ? fitPlatt(raw.map((i) => i.p), raw.map((i) => i.fake), balancedWeights(raw)) : null;
   const map = platt ? { a: round(platt.a), b: round(platt.b) } : undefined;
-  const items = raw.map((i) => ({ ...i, p: calibrated({ pFake: i.p, uncertainty: null, evidenceFrames: 1 }, map).pFake as number }));
+  const items = raw.map((i) => ({ ...i, p: mapProbability(i.p, map) }));
   const fitted = fitPolicy(items, goal);
   const { dataset, datasetSha256, items: clips, failed, segmentFrames, createdAt } = fittedOn;
   return {

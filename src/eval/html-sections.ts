@@ -50,20 +50,21 @@ function scorers(r: EvalReport): [string, BinaryMetrics][] {
   return scorerOrder(r).map((k) => [k, r.binary[k] as BinaryMetrics]);
 }
 
+/** A value with its bootstrap interval under it (none: the value alone), and an optional hover title. */
+function ciCell(value: number | null, ci: { readonly lo: number; readonly hi: number } | null, title: string | undefined): Cell {
+  if (value === null) return numCell(null);
+  const html = num(value) + (ci === null ? '' : ` <span class="ci">[${num(ci.lo)}, ${num(ci.hi)}]</span>`);
+  return title === undefined ? { html, cls: 'num' } : { html, cls: 'num', title };
+}
+
 function aucCell(m: BinaryMetrics): Cell {
-  if (m.auc === null) return numCell(null);
-  const ci = m.aucCi === null ? '' : ` <span class="ci">[${num(m.aucCi.lo)}, ${num(m.aucCi.hi)}]</span>`;
-  const title = m.aucCi === null ? undefined : `bootstrap interval over ${m.aucCi.resamples} resamples`;
-  return title === undefined ? { html: num(m.auc) + ci, cls: 'num' } : { html: num(m.auc) + ci, cls: 'num', title };
+  return ciCell(m.auc, m.aucCi, m.aucCi === null ? undefined : `bootstrap interval over ${m.aucCi.resamples} resamples`);
 }
 
 /** ECE with its bootstrap interval; the title says what a perfectly calibrated score would show at this n. */
 function eceCell(m: BinaryMetrics): Cell {
-  if (m.ece === null) return numCell(null);
-  const ci = m.eceCi === null ? '' : ` <span class="ci">[${num(m.eceCi.lo)}, ${num(m.eceCi.hi)}]</span>`;
   const ref = m.eceIfCalibrated;
-  const title = ref ? `a perfectly calibrated score with these p(fake) would show ECE ${num(ref.expected)} on average here (95th percentile ${num(ref.p95)}; p = ${num(ref.pValue)})` : undefined;
-  return title === undefined ? { html: num(m.ece) + ci, cls: 'num' } : { html: num(m.ece) + ci, cls: 'num', title };
+  return ciCell(m.ece, m.eceCi, ref ? `a perfectly calibrated score with these p(fake) would show ECE ${num(ref.expected)} on average here (95th percentile ${num(ref.p95)}; p = ${num(ref.pValue)})` : undefined);
 }
 
 export function binarySection(r: EvalReport): string {

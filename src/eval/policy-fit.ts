@@ -61,7 +61,8 @@ export interface FittedPolicy {
 const MARGINS = [0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3];
 const QUANTILES = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
 
-function weights(items: readonly CalibrationItem[]): number[] {
+/** Class-balancing weights: real and fake items weigh 0.5 in total each. */
+export function balancedWeights(items: readonly { readonly fake: boolean }[]): number[] {
   const nFake = items.filter((i) => i.fake).length;
   const nReal = items.length - nFake;
   return items.map((i) => (i.fake ? 0.5 / nFake : 0.5 / nReal));
@@ -93,7 +94,7 @@ export function wilsonLower(p: number, n: number, z = 1.645): number {
 }
 
 export function bestThreshold(items: readonly CalibrationItem[]): number {
-  const w = weights(items);
+  const w = balancedWeights(items);
   const ps = [...new Set(items.map((i) => i.p))].sort((a, b) => a - b);
   const cuts = [0.5, ...ps.slice(1).map((p, k) => (p + (ps[k] as number)) / 2)];
   let best = 0.5;
@@ -115,7 +116,7 @@ export function fitPolicy(items: readonly CalibrationItem[], opts: FitOptions = 
   const minCoverage = opts.minCoverage ?? 0.1;
   const fallbackCoverage = opts.fallbackCoverage ?? 0.25;
   const floor = opts.minConfidence ?? NO_CONFIDENCE_FLOOR;
-  const w = weights(items);
+  const w = balancedWeights(items);
   const t = bestThreshold(items);
   // What decideVerdict would answer at threshold t under the floor, before the fitted rules.
   const confident = (i: CalibrationItem) => meetsConfidenceFloor(i.p, t, floor);
@@ -194,7 +195,7 @@ function simplex(k: number, steps: number): number[][] {
  * a detector near chance gets little weight); ties go to the grid point nearest equal weights.
  */
 export function fitWeights(items: readonly DetectorItem[], k: number, steps = 10): FittedWeights {
-  const w = weights(items.map((i) => ({ fake: i.fake, p: 0, epistemic: 0, disagreement: 0 })));
+  const w = balancedWeights(items);
   const nllOf = (wv: readonly number[]) => {
     let sum = 0;
     let total = 0;

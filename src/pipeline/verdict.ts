@@ -1,5 +1,5 @@
 import type { PlattMap } from '../core/platt.js';
-import { plattProbability } from '../core/platt.js';
+import { mapProbability } from '../core/platt.js';
 import type { StatsPool, UncertaintyStats } from '../core/uncertainty.js';
 import { poolStats } from '../core/uncertainty.js';
 
@@ -133,7 +133,7 @@ export function fusedVerdict(names: readonly string[], scores: readonly VideoSco
 
 /** A fused score with its p(fake) through the policy's Platt map (unchanged without one). */
 export function calibrated(score: VideoScore, map: PlattMap | undefined): VideoScore {
-  return map && score.pFake !== null ? { ...score, pFake: plattProbability(score.pFake, map) } : score;
+  return map && score.pFake !== null ? { ...score, pFake: mapProbability(score.pFake, map) } : score;
 }
 
 /** (Weighted) population standard deviation; 0 for fewer than two values. */

@@ -1,5 +1,5 @@
 import type { PlattMap } from '../core/platt.js';
-import { plattProbability } from '../core/platt.js';
+import { mapProbability } from '../core/platt.js';
 import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import type { Report } from '../pipeline/report-schema.js';
 import type { Verdict } from '../pipeline/verdict.js';
@@ -87,18 +87,11 @@ export function humanReport(r: Report): HumanReport {
       name,
       pFake: d.pFake,
       weight: weights[name] ?? 1,
-      stance: stance(d.applicable !== false, onFusedScale(d.pFake, s.policy.calibration), weights[name] ?? 1, s.verdict, s.pFake, threshold),
+      // on the scale of the fused score the threshold is set on, so "agrees" compares like with like
+      stance: stance(d.applicable !== false, d.pFake === null ? null : mapProbability(d.pFake, s.policy.calibration), weights[name] ?? 1, s.verdict, s.pFake, threshold),
     })),
     likelySource: s.attribution ? sourceInWords(s.attribution) : null,
   };
-}
-
-/**
- * A detector's p(fake) on the scale of the fused score the threshold is set on (through the
- * policy's Platt map, when it has one), so "agrees" compares like with like.
- */
-function onFusedScale(p: number | null, map: PlattMap | undefined): number | null {
-  return p === null || !map ? p : plattProbability(p, map);
 }
 
 function stance(applicable: boolean, p: number | null, weight: number, verdict: Verdict, fused: number | null, threshold: number): DetectorVote['stance'] {
@@ -142,7 +135,7 @@ export function frameScores(frames: readonly FrameResult[], weights: Readonly<Re
       ids.push(face.trackId);
       best = Math.max(best ?? 0, sum / wsum);
     }
-    if (best !== null) out.push({ seq: f.seq, ptsMs: f.ptsMs, score: calibration ? plattProbability(best, calibration) : best, trackIds: ids });
+    if (best !== null) out.push({ seq: f.seq, ptsMs: f.ptsMs, score: mapProbability(best, calibration), trackIds: ids });
   }
   return out;
 }

@@ -1,9 +1,8 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { Analysis } from '../app.js';
+import type { Analysis, ReportedFrame } from '../app.js';
 import type { Config } from '../config/schema.js';
 import { FakescopeError, describeError, isFakescopeError } from '../errors.js';
 import type { SpikeAlertEvent } from '../pipeline/alerts/types.js';
-import type { ReportedFrame } from '../app.js';
 import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import type { SourceGap } from '../ingest/reconnect.js';
 import type { Report } from '../pipeline/report-schema.js';
