@@ -31,6 +31,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--out', type=Path, default=Path('models/training/cache/sets'))
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--splits', default='calib,eval', help='comma-separated; `train` too for identity_runtime.py')
     args = ap.parse_args()
     items = []
     for source in ('media', 'corpus'):
@@ -38,7 +39,7 @@ def main() -> None:
             clip = file.rsplit('.', 1)[0]
             items.append((source, file, clip, label, method, group_of(clip, source)))
     split = split_groups(((g, label, method) for _, _, _, label, method, g in items), args.seed)
-    for name in ('calib', 'eval'):
+    for name in args.splits.split(','):
         d = args.out / name
         d.mkdir(parents=True, exist_ok=True)
         lines = ['file\tlabel\tmethod']

@@ -6,11 +6,17 @@ This is a measurement script (docs/blind.md): it fits nothing, so every generato
 
     python3 -m models.training.identity_stability [--window 24]   # → cache/identity-stability.npz + the table
     python3 -m models.training.identity_stability --report-only    # the table from the cached file
+    python3 -m models.training.identity_stability --onnx MODEL.onnx --output descriptor
+        # the same with a shipped blind model's own pooled feature (onnx_outputs.mjs; the model
+        # needs that output: add it with `--add-output` first, which copies the model)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import tempfile
 import collections
 import time
 from pathlib import Path
@@ -21,7 +27,7 @@ import torch
 from .face_index import load_faces
 from .metrics import auc
 from .probe_features import runtime_crop
-from .sbi_train import bootstrap_auc
+from .metrics import bootstrap_auc
 
 
 def windows(faces: list, window: int) -> list:
@@ -86,6 +92,50 @@ def report(path: Path) -> None:
              if c.startswith('fake_deepfacelive_') and c.replace('fake_deepfacelive_', 'real_dfl-stream_') in vids]
     wins = np.mean([1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs])
     print(f'DeepFaceLive pairs {len(pairs)}: P(fake steadier than its own real stream) {wins:.3f}')
+    split = np.array([str(z['split'][list(z['clip']).index(c)]) for c in vids])
+    for sp in ('train', 'calib', 'eval'):
+        sel = split == sp
+        if lab[sel].min() != lab[sel].max():
+            print(f'split {sp}: {sel.sum()} videos ({lab[sel].sum()} fake) AUC {auc(s[sel], lab[sel]):.3f} '
+                  f'{bootstrap_auc(s[sel], lab[sel])}')
+
+
+def faceres_descriptors(crops, n: int) -> list:
+    """The pretrained FaceRes trunk's pooled last map (1,024-d), in batches of 64."""
+    from .pretrained.faceres import FaceResBackbone
+    net = FaceResBackbone.pretrained()
+    desc, batch, t0 = [], [], time.time()
+    with torch.no_grad():
+        for i, x in enumerate(crops):
+            batch.append(x)
+            if len(batch) == 64 or i == n - 1:
+                _, last = net(torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).contiguous())
+                desc.append(last.mean((2, 3)).numpy())
+                batch = []
+            if i % 1280 == 0:
+                print(f'{i}/{n} {time.time() - t0:.0f} s', flush=True)
+    return desc
+
+
+def onnx_descriptors(model: Path, output: str, add_output: str | None, crops, n: int) -> np.ndarray:
+    """`output` of a blind model (deterministic mean network) through onnx_outputs.mjs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = model
+        if add_output:
+            import onnx
+            m = onnx.load(model)
+            m.graph.node.append(onnx.helper.make_node('Identity', [add_output], [output]))
+            m.graph.output.append(onnx.helper.make_tensor_value_info(output, onnx.TensorProto.FLOAT, None))
+            path = Path(tmp) / 'model.onnx'
+            onnx.save(m, path)
+        images = Path(tmp) / 'images.u8'
+        with images.open('wb') as fh:
+            for x in crops:
+                fh.write(np.asarray(x, np.uint8).tobytes())
+        subprocess.run(['node', str(Path(__file__).parent / 'onnx_outputs.mjs'), str(path), str(model.parent / 'manifest.json'),
+                        str(images), str(n), str(Path(tmp) / 'out'), output], check=True)
+        d = np.fromfile(Path(tmp) / f'out.{output}.f32', np.float32)
+        return d.reshape(n, -1)
 
 
 def main() -> None:
@@ -94,24 +144,23 @@ def main() -> None:
     ap.add_argument('--window', type=int, default=24)
     ap.add_argument('--out', type=Path, default=None)
     ap.add_argument('--report-only', action='store_true')
+    ap.add_argument('--onnx', type=Path, default=None, help='a blind model (with manifest.json beside it) instead of FaceRes')
+    ap.add_argument('--output', default='descriptor', help='the ONNX output read as the descriptor')
+    ap.add_argument('--add-output', default=None, metavar='TENSOR',
+                    help='copy --onnx to a temporary file with TENSOR exposed as --output first')
     args = ap.parse_args()
     torch.set_num_threads(2)
-    from .pretrained.faceres import FaceResBackbone
-    net = FaceResBackbone.pretrained()
-    out = args.out or args.index.parent.parent / 'identity-stability.npz'
+    tag = '' if args.onnx is None else f'-{args.onnx.parent.name}-{args.output}'
+    out = args.out or args.index.parent.parent / f'identity-stability{tag}.npz'
     if args.report_only:
         report(out)
         return
     faces = windows([f for f in load_faces(args.index, 0, args.index.parent / 'face_labels.json')
                      if f.face_label in ('real', 'fake')], args.window)
-    desc, t0 = [], time.time()
-    with torch.no_grad():
-        for i in range(0, len(faces), 64):
-            x = np.stack([runtime_crop(args.index.parent / f.file, int(f.extra['canonicalSize'])) for f in faces[i:i + 64]])
-            _, last = net(torch.from_numpy(x).permute(0, 3, 1, 2).contiguous())
-            desc.append(last.mean((2, 3)).numpy())
-            if i % 1280 == 0:
-                print(f'{i}/{len(faces)} {time.time() - t0:.0f} s', flush=True)
+    t0 = time.time()
+    crops = (runtime_crop(args.index.parent / f.file, int(f.extra['canonicalSize'])) for f in faces)
+    desc = [onnx_descriptors(args.onnx, args.output, args.add_output, crops, len(faces))] if args.onnx \
+        else faceres_descriptors(crops, len(faces))
     meta = {k: np.array([str(getattr(f, k)) for f in faces]) for k in ('clip', 'group', 'split', 'method', 'kind')}
     np.savez(out, desc=np.concatenate(desc), label=np.array([f.face_label == 'fake' for f in faces], np.int8),
              track=np.array([f.track for f in faces]), seq=np.array([f.seq for f in faces]),

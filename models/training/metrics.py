@@ -122,3 +122,15 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, weights=None, lo: fl
             a = c
         c, d = b - g * (b - a), a + g * (b - a)
     return float(math.exp((a + b) / 2))
+
+
+def bootstrap_auc(scores: np.ndarray, labels: np.ndarray, n: int = 1000, seed: int = 0) -> tuple:
+    rng = np.random.default_rng(seed)
+    pos, neg = np.where(labels == 1)[0], np.where(labels == 0)[0]
+    if len(pos) == 0 or len(neg) == 0:
+        return (None, None)
+    vals = []
+    for _ in range(n):
+        i = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        vals.append(auc(scores[i], labels[i]))
+    return (float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5)))

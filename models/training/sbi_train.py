@@ -30,7 +30,7 @@ from torch import nn
 from . import density as dens
 from .face_index import GENERATORS
 from . import metrics
-from .metrics import auc, balanced_weights, mc_stats
+from .metrics import auc, balanced_weights, bootstrap_auc, mc_stats  # noqa: F401 (bootstrap_auc: re-exported)
 from .sbi_model import SBI_CLASSES, SbiDetector
 
 CACHE = Path('models/training/cache')
@@ -256,18 +256,6 @@ def video_scores(clips: np.ndarray, tracks: np.ndarray, p: np.ndarray, min_track
         long = [m for n, m in ts if n >= min_track_crops]
         out[c] = max(long) if long else max(m for _, m in ts)
     return out
-
-
-def bootstrap_auc(scores: np.ndarray, labels: np.ndarray, n: int = 1000, seed: int = 0) -> tuple:
-    rng = np.random.default_rng(seed)
-    pos, neg = np.where(labels == 1)[0], np.where(labels == 0)[0]
-    if len(pos) == 0 or len(neg) == 0:
-        return (None, None)
-    vals = []
-    for _ in range(n):
-        i = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
-        vals.append(auc(scores[i], labels[i]))
-    return (float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5)))
 
 
 def prob_greater(a: np.ndarray, b: np.ndarray) -> float | None:
