@@ -1,4 +1,5 @@
 import { blindRegistration } from './blind/index.js';
+import { identityRegistration } from './identity/index.js';
 import type { DetectorRegistry } from './registry.js';
 import { motionRegistration } from './motion/index.js';
 import { createRegistry } from './registry.js';
@@ -6,5 +7,5 @@ import { rppgRegistration } from './rppg/index.js';
 
 /** Every detector fakescope ships, by config `type`. A new detector folder adds its entry here. */
 export function builtinRegistry(): DetectorRegistry {
-  return createRegistry([rppgRegistration, blindRegistration, motionRegistration]);
+  return createRegistry([rppgRegistration, blindRegistration, motionRegistration, identityRegistration]);
 }
