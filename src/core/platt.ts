@@ -35,6 +35,35 @@ export function mapProbability(p: number, map: PlattMap | undefined): number {
   return map ? plattProbability(p, map) : p;
 }
 
+/**
+ * The Platt map of a fused score whose detectors are not all there. The main map is fitted on the
+ * mixture of every detector the policy weighs; a mixture of fewer of them (a photo, where only the
+ * blind detectors apply; the first second of a track, before a temporal detector's window fills) is
+ * a different statistic — one detector alone is more spread than the average of two — and the main
+ * map would over- or under-state it. `fakescope calibrate` fits one map per such subset.
+ */
+export interface SubsetPlatt extends PlattMap {
+  /** The weighted detectors with evidence this map is for (as a set). */
+  readonly detectors: readonly string[];
+}
+
+/** The policy's calibration: the main map and, optionally, maps for subsets of its detectors. */
+export interface FusedCalibration extends PlattMap {
+  readonly subsets?: readonly SubsetPlatt[];
+}
+
+/**
+ * The map for a fused score made of `present` (the positively weighted detectors that had
+ * evidence): the subset map fitted for exactly that set when there is one, else the main map
+ * (all of them present, or a policy without subset maps). Undefined without a calibration.
+ */
+export function mapFor(calibration: FusedCalibration | undefined, present: readonly string[]): PlattMap | undefined {
+  if (!calibration) return undefined;
+  const key = new Set(present);
+  const s = calibration.subsets?.find((m) => m.detectors.length === key.size && m.detectors.every((d) => key.has(d)));
+  return s ? { a: s.a, b: s.b } : { a: calibration.a, b: calibration.b };
+}
+
 export interface PlattFit extends PlattMap {
   /** Weighted mean negative log-likelihood before (identity map) and after the fit. */
   readonly nllBefore: number;

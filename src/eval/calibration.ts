@@ -9,7 +9,7 @@ import type { CrossValidation } from './attribution-card.js';
 import { crossValidate } from './attribution-card.js';
 import { trainAttribution } from './attribution-train.js';
 import { scoreFromFeatures } from './clip-result.js';
-import type { CalibrationItem } from './policy-fit.js';
+import type { CalibrationItem, DetectorItem } from './policy-fit.js';
 import { balancedWeights, fitPolicy, fitWeights } from './policy-fit.js';
 import type { EvalItem } from './types.js';
 
@@ -62,6 +62,7 @@ export function fitVerdictPolicy(
   const nFake = raw.filter((i) => i.fake).length;
   const platt = nFake > 0 && nFake < raw.length ? fitPlatt(raw.map((i) => i.p), raw.map((i) => i.fake), balancedWeights(raw)) : null;
   const map = platt ? { a: round(platt.a), b: round(platt.b) } : undefined;
+  const subsets = platt ? subsetMaps(perDetector, detectors, fw.weights) : [];
   const items = raw.map((i) => ({ ...i, p: mapProbability(i.p, map) }));
   const fitted = fitPolicy(items, goal);
   const { dataset, datasetSha256, items: clips, failed, segmentFrames, createdAt } = fittedOn;
@@ -72,10 +73,40 @@ export function fitVerdictPolicy(
     maxEpistemic: round(fitted.maxEpistemic),
     maxDisagreement: round(fitted.maxDisagreement),
     weights: Object.fromEntries(detectors.map((d, i) => [d, round(fw.weights[i] as number)])),
-    ...(platt && map ? { calibration: { method: 'platt', ...map, nllBefore: round(platt.nllBefore), nllAfter: round(platt.nllAfter) } } : {}),
+    ...(platt && map
+      ? { calibration: { method: 'platt', ...map, nllBefore: round(platt.nllBefore), nllAfter: round(platt.nllAfter), ...(subsets.length ? { subsets } : {}) } }
+      : {}),
     fittedOn: { dataset, datasetSha256, items: clips, failed, segments: items.length, segmentFrames, detectors, createdAt } satisfies FittedOn,
     fit: { ...fitted.fit, fusionNll: fw.nll, fusionNllEqualWeights: fw.nllEqual, weightCandidates: fw.candidates },
   };
+}
+
+/** Every non-empty proper subset of `names` (none for fewer than two), smallest first. */
+export function properSubsets<T>(names: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let mask = 1; mask < (1 << names.length) - 1; mask++) out.push(names.filter((_, i) => mask & (1 << i)));
+  return out.sort((a, b) => a.length - b.length);
+}
+
+/**
+ * A Platt map for each proper subset of the positively weighted detectors (`mapFor` in
+ * core/platt.ts): the mixture of only those detectors, with their fitted weights, on the segments
+ * where every one of them answered, class-balanced. A subset whose segments lack a class gets none.
+ */
+export function subsetMaps(items: readonly DetectorItem[], detectors: readonly string[], weights: readonly number[]): NonNullable<NonNullable<PolicyFile['calibration']>['subsets']>[number][] {
+  const positive = detectors.map((_, i) => i).filter((i) => (weights[i] as number) > 0);
+  return properSubsets(positive).flatMap((subset) => {
+    const w = weights.map((v, i) => (subset.includes(i) ? v : 0));
+    const raw = items.flatMap((x) => {
+      if (!subset.every((i) => x.detectors[i] !== null)) return [];
+      const f = fuseScores(x.detectors.map((d) => d ?? { pFake: null, uncertainty: null, evidenceFrames: 0 }), w);
+      return f.pFake === null ? [] : [{ fake: x.fake, p: f.pFake }];
+    });
+    const nFake = raw.filter((r) => r.fake).length;
+    if (nFake === 0 || nFake === raw.length) return [];
+    const fit = fitPlatt(raw.map((r) => r.p), raw.map((r) => r.fake), balancedWeights(raw));
+    return [{ detectors: subset.map((i) => detectors[i] as string), a: round(fit.a), b: round(fit.b), nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), segments: raw.length }];
+  });
 }
 
 /** The source classifier and its cross-validation; the file holds the model with the CV result. */

@@ -28,7 +28,15 @@ export interface PolicyFile {
   /** Fusion weight per detector name. */
   readonly weights?: Readonly<Record<string, number>>;
   /** Platt map of the fused p(fake) (verdict.ts `calibrated`), with its class-balanced NLL on the segments before and after. */
-  readonly calibration?: { readonly method: 'platt'; readonly a: number; readonly b: number; readonly nllBefore: number; readonly nllAfter: number };
+  readonly calibration?: {
+    readonly method: 'platt';
+    readonly a: number;
+    readonly b: number;
+    readonly nllBefore: number;
+    readonly nllAfter: number;
+    /** Maps for mixtures of only some of the weighted detectors (`mapFor` in core/platt.ts), each fitted on the segments where all of them answered. */
+    readonly subsets?: readonly { readonly detectors: readonly string[]; readonly a: number; readonly b: number; readonly nllBefore: number; readonly nllAfter: number; readonly segments: number }[];
+  };
   readonly fittedOn: Readonly<Record<string, unknown>> & { readonly dataset: string; readonly detectors: readonly string[] };
   readonly fit: Readonly<Record<string, unknown>>;
 }
@@ -69,6 +77,14 @@ export function loadPolicy(config: Config, root: string, detectors: readonly str
   if (c !== undefined && (c?.method !== 'platt' || !(typeof c.a === 'number' && c.a > 0) || !(typeof c.b === 'number' && Number.isFinite(c.b)))) {
     throw new FakescopeError('E_CONFIG', `verdict policy ${path}: calibration must be {"method": "platt", "a": a number > 0, "b": a finite number}`);
   }
+  const subsets = c?.subsets;
+  const goodSubset = (m: unknown) => {
+    const x = m as { detectors?: unknown; a?: unknown; b?: unknown };
+    return Array.isArray(x?.detectors) && x.detectors.length > 0 && x.detectors.every((d) => typeof d === 'string') && typeof x.a === 'number' && x.a > 0 && typeof x.b === 'number' && Number.isFinite(x.b);
+  };
+  if (subsets !== undefined && !(Array.isArray(subsets) && subsets.every(goodSubset))) {
+    throw new FakescopeError('E_CONFIG', `verdict policy ${path}: calibration.subsets must be a list of {"detectors": [names…], "a": a number > 0, "b": a finite number}`);
+  }
   const fitted = f.fittedOn.detectors ?? [];
   const same = fitted.length === detectors.length && fitted.every((d) => detectors.includes(d));
   const source =
@@ -77,7 +93,7 @@ export function loadPolicy(config: Config, root: string, detectors: readonly str
       ? `; its target accuracy ${String(f.fit.targetAccuracy)} was not reachable on that set (best 95 % lower bound ${Number(f.fit.accuracyLowerBound).toFixed(2)})`
       : '') +
     (same ? '' : `; fitted for detectors [${fitted.join(', ')}], these are [${detectors.join(', ')}]: thresholds may not transfer`);
-  const calibration = c ? { a: c.a, b: c.b } : undefined;
+  const calibration = c ? { a: c.a, b: c.b, ...(subsets?.length ? { subsets: subsets.map((m) => ({ detectors: [...m.detectors], a: m.a, b: m.b })) } : {}) } : undefined;
   return { ...manual, ...Object.fromEntries(nums.map((k) => [k, f[k]])), weights, ...(calibration ? { calibration } : {}), source } as PolicyInfo;
 }
 

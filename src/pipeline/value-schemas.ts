@@ -141,7 +141,18 @@ export const VerdictPolicySchema = Type.Object(
     weights: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'fusion weight per detector (fitted on calibration data); missing names weigh 1' })),
     calibration: Type.Optional(
       Type.Object(
-        { a: Type.Number({ description: 'slope on logit(mixture mean), > 0' }), b: Type.Number({ description: 'offset on the logit scale' }) },
+        {
+          a: Type.Number({ description: 'slope on logit(mixture mean), > 0' }),
+          b: Type.Number({ description: 'offset on the logit scale' }),
+          subsets: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { detectors: Type.Array(Type.String()), a: Type.Number(), b: Type.Number() },
+                { ...closed, description: 'the map used when only these weighted detectors have evidence (a photo, a temporal window still filling)' },
+              ),
+            ),
+          ),
+        },
         { ...closed, description: 'Platt map of the fused p(fake), fitted on calibration data: p(fake) = σ(a · logit(mixture mean) + b); the fused `uncertainty` stays the mixture\'s' },
       ),
     ),

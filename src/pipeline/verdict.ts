@@ -1,5 +1,5 @@
 import type { PlattMap } from '../core/platt.js';
-import { mapProbability } from '../core/platt.js';
+import { type FusedCalibration, mapFor, mapProbability } from '../core/platt.js';
 import type { StatsPool, UncertaintyStats } from '../core/uncertainty.js';
 import { poolStats } from '../core/uncertainty.js';
 
@@ -56,8 +56,9 @@ export interface VerdictPolicy {
    * Platt map of the fused p(fake), fitted on real deepfakes by `fakescope calibrate`: the fused
    * score's `pFake` is σ(a · logit(mixture mean) + b); its `uncertainty` stays the mixture's (so
    * `uncertainty.mean` is the uncalibrated mean). Absent: the mixture mean is used as it is.
+   * `subsets`: maps for mixtures of only some of the weighted detectors (`mapFor`).
    */
-  readonly calibration?: PlattMap;
+  readonly calibration?: FusedCalibration;
 }
 
 export interface VideoScore {
@@ -128,7 +129,8 @@ export function unweightedDetectors(weights: Readonly<Record<string, number>> | 
 /** Fuse named detector scores with the policy's weights (`effectiveWeights`), map them (`calibrated`) and decide. */
 export function fusedVerdict(names: readonly string[], scores: readonly VideoScore[], policy: VerdictPolicy): VerdictResult {
   const w = effectiveWeights(policy.weights, names);
-  return decideVerdict(calibrated(fuseScores(scores, names.map((n) => w[n] as number)), policy.calibration), policy);
+  const present = names.filter((n, i) => (w[n] as number) > 0 && (scores[i]?.uncertainty ?? null) !== null);
+  return decideVerdict(calibrated(fuseScores(scores, names.map((n) => w[n] as number)), mapFor(policy.calibration, present)), policy);
 }
 
 /** A fused score with its p(fake) through the policy's Platt map (unchanged without one). */

@@ -1,5 +1,4 @@
-import type { PlattMap } from '../core/platt.js';
-import { mapProbability } from '../core/platt.js';
+import { type FusedCalibration, mapFor, mapProbability } from '../core/platt.js';
 import type { FrameResult } from '../pipeline/frame-result-schema.js';
 import type { Report } from '../pipeline/report-schema.js';
 import type { Verdict } from '../pipeline/verdict.js';
@@ -88,7 +87,7 @@ export function humanReport(r: Report): HumanReport {
       pFake: d.pFake,
       weight: weights[name] ?? 1,
       // on the scale of the fused score the threshold is set on, so "agrees" compares like with like
-      stance: stance(d.applicable !== false, d.pFake === null ? null : mapProbability(d.pFake, s.policy.calibration), weights[name] ?? 1, s.verdict, s.pFake, threshold),
+      stance: stance(d.applicable !== false, d.pFake === null ? null : mapProbability(d.pFake, mapFor(s.policy.calibration, [name])), weights[name] ?? 1, s.verdict, s.pFake, threshold),
     })),
     likelySource: s.attribution ? sourceInWords(s.attribution) : null,
   };
@@ -117,7 +116,7 @@ export interface FrameScore {
  * score (`calibration`, the policy's Platt map: increasing, so it never changes which frames rank
  * highest). Frames without an answer are left out.
  */
-export function frameScores(frames: readonly FrameResult[], weights: Readonly<Record<string, number>>, calibration?: PlattMap): FrameScore[] {
+export function frameScores(frames: readonly FrameResult[], weights: Readonly<Record<string, number>>, calibration?: FusedCalibration): FrameScore[] {
   const out: FrameScore[] = [];
   for (const f of frames) {
     let best: number | null = null;
@@ -125,17 +124,19 @@ export function frameScores(frames: readonly FrameResult[], weights: Readonly<Re
     for (const face of f.faces) {
       let sum = 0;
       let wsum = 0;
+      const present: string[] = [];
       for (const [name, d] of Object.entries(face.detectors)) {
         const w = weights[name] ?? 1;
         if (d.state !== 'ok' || d.pFake === null || w <= 0) continue;
         sum += w * d.pFake;
         wsum += w;
+        present.push(name);
       }
       if (wsum === 0) continue;
       ids.push(face.trackId);
-      best = Math.max(best ?? 0, sum / wsum);
+      best = Math.max(best ?? 0, mapProbability(sum / wsum, mapFor(calibration, present)));
     }
-    if (best !== null) out.push({ seq: f.seq, ptsMs: f.ptsMs, score: mapProbability(best, calibration), trackIds: ids });
+    if (best !== null) out.push({ seq: f.seq, ptsMs: f.ptsMs, score: best, trackIds: ids });
   }
   return out;
 }

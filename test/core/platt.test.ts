@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_PLATT, MIN_PLATT_SLOPE, fitPlatt, plattProbability } from '../../src/core/platt.js';
+import { IDENTITY_PLATT, MIN_PLATT_SLOPE, fitPlatt, mapFor, plattProbability } from '../../src/core/platt.js';
 
 /** A deterministic stream in [0, 1) (a fixed LCG), so the synthetic sets are the same every run. */
 function uniform(seed: number): () => number {
@@ -74,5 +74,22 @@ describe('fitPlatt', () => {
   it('refuses mismatched lengths and zero weight', () => {
     expect(() => fitPlatt([0.5], [true, false])).toThrow(RangeError);
     expect(() => fitPlatt([0.5], [true], [0])).toThrow(RangeError);
+  });
+});
+
+describe('mapFor', () => {
+  const calibration = { a: 2, b: -0.2, subsets: [{ detectors: ['blind'], a: 1.1, b: -0.3 }, { detectors: ['identity'], a: 0.9, b: 0 }] };
+  it.each([
+    [['blind', 'identity'], { a: 2, b: -0.2 }],
+    [['identity', 'blind'], { a: 2, b: -0.2 }],
+    [['blind'], { a: 1.1, b: -0.3 }],
+    [['identity'], { a: 0.9, b: 0 }],
+    [['rppg'], { a: 2, b: -0.2 }],
+  ])('with %j present uses %j', (present, want) => {
+    expect(mapFor(calibration, present)).toEqual(want);
+  });
+  it('is the main map without subsets and undefined without a calibration', () => {
+    expect(mapFor({ a: 1.5, b: 0.1 }, ['blind'])).toEqual({ a: 1.5, b: 0.1 });
+    expect(mapFor(undefined, ['blind'])).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CalibrationSegment } from '../../src/eval/calibration.js';
-import { fitVerdictPolicy, trainSourceClassifier } from '../../src/eval/calibration.js';
+import { fitVerdictPolicy, properSubsets, trainSourceClassifier } from '../../src/eval/calibration.js';
 import { POLICY_FORMAT } from '../../src/pipeline/calibration-files.js';
 
 const entropy = (p: number) => -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
@@ -41,6 +41,24 @@ describe('fitVerdictPolicy', () => {
     expect(policy?.calibration?.method).toBe('platt');
     expect(policy?.calibration?.a).toBeGreaterThan(0);
     expect(policy?.calibration?.nllAfter).toBeLessThan(policy?.calibration?.nllBefore as number);
+  });
+
+  it('fits a map for each detector alone, on the segments it answered, for mixtures missing the other', () => {
+    const policy = fitVerdictPolicy(SEGMENTS, { targetAccuracy: 0.9, minConfidence: 0.5 }, FITTED_ON);
+    const positive = Object.entries(policy?.weights ?? {}).filter(([, w]) => w > 0).map(([d]) => d);
+    const subsets = policy?.calibration?.subsets ?? [];
+    expect(subsets.map((s) => s.detectors)).toEqual(positive.length === 2 ? [['a'], ['b']] : []);
+    for (const s of subsets) {
+      expect(s.a).toBeGreaterThan(0);
+      expect(s.segments).toBe(24);
+      expect(s.nllAfter).toBeLessThanOrEqual(s.nllBefore);
+    }
+  });
+
+  it('properSubsets lists every non-empty proper subset, smallest first', () => {
+    expect(properSubsets(['x'])).toEqual([]);
+    expect(properSubsets(['x', 'y'])).toEqual([['x'], ['y']]);
+    expect(properSubsets(['x', 'y', 'z'])).toEqual([['x'], ['y'], ['z'], ['x', 'y'], ['x', 'z'], ['y', 'z']]);
   });
 
   it('is null when no segment has a detector answer', () => {

@@ -54,10 +54,19 @@ describe('loadPolicy', () => {
       expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 'c2.json') } }), '/', [])).toThrow(/calibration must be/);
     }
   });
+  it('reads the maps for subsets of the detectors, and refuses malformed ones', () => {
+    const subsets = [{ detectors: ['blind'], a: 1.2, b: -0.1, nllBefore: 0.7, nllAfter: 0.6, segments: 10 }];
+    writeFileSync(join(dir, 's.json'), JSON.stringify(policyFile({ calibration: { method: 'platt', a: 2, b: 0, nllBefore: 0.7, nllAfter: 0.6, subsets } })));
+    expect(loadPolicy(parseConfig({ verdict: { fitted: join(dir, 's.json') } }), '/', []).calibration).toEqual({ a: 2, b: 0, subsets: [{ detectors: ['blind'], a: 1.2, b: -0.1 }] });
+    for (const bad of [{}, [{ detectors: [], a: 1, b: 0 }], [{ detectors: ['x'], a: 0, b: 0 }], [{ detectors: [3], a: 1, b: 0 }]]) {
+      writeFileSync(join(dir, 's2.json'), JSON.stringify(policyFile({ calibration: { method: 'platt', a: 2, b: 0, subsets: bad } })));
+      expect(() => loadPolicy(parseConfig({ verdict: { fitted: join(dir, 's2.json') } }), '/', [])).toThrow(/calibration.subsets must be/);
+    }
+  });
   it('the shipped policy and attribution model load', () => {
     const config = parseConfig({});
     // fitted on the calib split of the corpus and development media (models/training/eval_sets.py)
-    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-faceres-sbi-mcd']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/sets\/calib/);
+    expect(loadPolicy(config, PACKAGE_ROOT, ['rppg', 'blind-faceres-sbi-mcd', 'identity']).source).toMatch(/^fitted by fakescope calibrate on models\/training\/cache\/sets\/calib/);
     expect(loadAttribution(config, PACKAGE_ROOT)?.classes).toEqual(['real', 'aniportrait', 'anitalker', 'deepfacelive-dfm', 'edtalk', 'styleheat']);
     expect(loadAttribution(parseConfig({ attribution: { model: null } }), PACKAGE_ROOT)).toBeNull();
   });

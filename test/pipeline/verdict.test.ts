@@ -139,6 +139,17 @@ describe('the fitted Platt map of the fused score', () => {
     // and one fitted where they were mostly real pulls it under the threshold
     expect(fusedVerdict(['blind'], [blind], { ...open, minConfidence: 0.5, calibration: { a: 1, b: -1 } }).verdict).toBe('real');
   });
+  it('uses the subset map when a weighted detector has no evidence (a photo, a window still filling)', () => {
+    const blind = videoScore(frames([[0.6], [0.6], [0.6], [0.6]]));
+    const none = { pFake: null, uncertainty: null, evidenceFrames: 0 };
+    const open: VerdictPolicy = { ...policy, maxDisagreement: 0.5, maxEpistemic: 1, margin: 0, decisionThreshold: 0.5, minConfidence: 0.5, weights: { blind: 0.5, identity: 0.5 } };
+    const calibration = { a: 3, b: 0, subsets: [{ detectors: ['blind'], a: 1, b: -1 }] };
+    const sigma = (z: number) => 1 / (1 + Math.exp(-z));
+    // identity missing: blind's map (a 1, b −1), not the main map (a 3) fitted on the mixture of both
+    expect(fusedVerdict(['blind', 'identity'], [blind, none], { ...open, calibration }).pFake).toBeCloseTo(sigma(Math.log(1.5) - 1), 10);
+    // both there: the main map
+    expect(fusedVerdict(['blind', 'identity'], [blind, blind], { ...open, calibration }).pFake).toBeCloseTo(sigma(3 * Math.log(1.5)), 10);
+  });
 });
 
 describe('clipVerdict: a clip is as fake as its most fake face', () => {

@@ -15,6 +15,7 @@ import type { Frame } from '../../../src/core/frame.js';
 import type { TrackedFace } from '../../../src/core/face.js';
 import type { DetectorOutput } from '../../../src/detectors/contract.js';
 import { builtinRegistry } from '../../../src/detectors/builtin.js';
+import { identityRegistration } from '../../../src/detectors/identity/index.js';
 import { loadIdentityModel } from '../../../src/detectors/identity/manifest.js';
 import { createOnnxSessionFactory } from '../../../src/detectors/onnx/session.js';
 import { parseWith } from '../../../src/config/validate.js';
@@ -55,10 +56,9 @@ function frame(seq: number, jitter: number): Frame {
 }
 
 async function detector(seed = 1) {
-  const reg = builtinRegistry().get('identity');
-  if (!reg) throw new Error('identity not registered');
-  const config = { ...parseWith(reg.schema, { type: 'identity' }, 'identity'), name: 'identity' };
-  const d = await reg.create(config, { sessions, seed, modelsDir: MODELS });
+  expect(builtinRegistry().get('identity')).toBe(identityRegistration);
+  const config = { ...parseWith(identityRegistration.schema, { type: 'identity' }, 'identity'), name: 'identity' };
+  const d = await identityRegistration.create(config, { sessions, seed, modelsDir: MODELS });
   await d.warmup();
   return d;
 }
