@@ -130,8 +130,8 @@ export const ConfigSchema = Type.Object(
     faces: Faces,
     runtime: Runtime,
     detectors: Type.Array(DetectorEntry, {
-      default: [{ type: 'rppg' }, { type: 'blind', model: 'blind-faceres-sbi-mcd' }],
-      description: 'Detectors to run on tracked faces (each entry: `type` plus that detector\'s options; see docs/rppg.md and docs/blind.md; the opt-in motion detector, `{ "type": "motion" }`: docs/motion.md).',
+      default: [{ type: 'rppg' }, { type: 'blind', model: 'blind-faceres-sbi-mcd' }, { type: 'identity' }],
+      description: 'Detectors to run on tracked faces (each entry: `type` plus that detector\'s options; see docs/rppg.md, docs/blind.md and, for `identity` (how steady the face\'s identity is), docs/blind.md#identity-steadiness; the opt-in motion detector, `{ "type": "motion" }`: docs/motion.md).',
     }),
     verdict: Verdict,
     attribution: Attribution,

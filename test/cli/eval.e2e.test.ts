@@ -67,7 +67,7 @@ describe.skipIf(!haveMedia)('fakescope calibrate + eval', () => {
     expect(ev.stdout).toMatch(/4 clips \(3 real, 1 fake\)/);
     const report = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')) as EvalReport;
     expect(report.schemaVersion).toBe(1);
-    expect(Object.keys(report.binary)).toEqual(['fused', 'rppg', 'blind-faceres-sbi-mcd']);
+    expect(Object.keys(report.binary)).toEqual(['fused', 'rppg', 'blind-faceres-sbi-mcd', 'identity']);
     expect(report.binary.fused!.n).toBe(4);
     expect(report.robustness.map((r) => r.perturbation)).toEqual(['none', 'recompress-crf38']);
     expect(report.clips.length).toBe(8);
