@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plattProbability } from '../../src/core/platt.js';
+import { mapFor, plattProbability } from '../../src/core/platt.js';
 import type { Report } from '../../src/pipeline/report-schema.js';
 import { makeFaceImage } from '../helpers/synthetic-face.js';
 
@@ -134,11 +134,13 @@ describe('fakescope analyze', () => {
     const rppgOutputs = report.frames.flatMap((f) => f.faces.map((x) => x.detectors.rppg));
     expect(rppgOutputs.every((o) => o?.state === 'skipped' && o.reason === 'not applicable to a still image')).toBe(true);
     // The same verdict rules: the summary's verdict is the fused blind score under the policy,
-    // through the policy's Platt map; the fused uncertainty keeps the unmapped mean.
+    // through the policy's Platt map for the blind detector alone (identity does not apply to a
+    // still, so the blind + identity map would overstate it); the fused uncertainty keeps the unmapped mean.
     const blind = report.detectors['blind-faceres-sbi-mcd']!.pFake!;
     const map = report.summary.policy.calibration;
-    expect(map).toBeDefined();
-    expect(report.summary.pFake).toBeCloseTo(plattProbability(blind, map!), 12);
+    expect(map?.subsets?.map((m) => m.detectors)).toContainEqual(['blind-faceres-sbi-mcd']);
+    expect(report.detectors.identity).toMatchObject({ applicable: false, pFake: null });
+    expect(report.summary.pFake).toBeCloseTo(plattProbability(blind, mapFor(map, ['blind-faceres-sbi-mcd'])!), 12);
     expect(report.summary.uncertainty?.mean).toBeCloseTo(blind, 12);
   });
 
