@@ -15,21 +15,9 @@ import { createBlindModelRunner } from '../src/detectors/blind/model-runner.js';
 import { createPrng } from '../src/detectors/mc/prng.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import { writeAlignedInput } from '../src/detectors/blind/preprocess.js';
+import { BENCH_FACE, BENCH_FRAME, median } from './face-bench.js';
 
 const MODELS = 'models';
-const REPS = 40;
-
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 5; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)] as number;
-}
 
 async function main(): Promise<void> {
   const sessions = createOnnxSessionFactory({ executionProvider: 'cpu', intraOpThreads: 1 });
@@ -38,9 +26,8 @@ async function main(): Promise<void> {
     '| model | backbone: one deterministic pass (T = 1) | one call, T = 32 | ratio | deterministic face-frame (crop + T = 1) | temporal MC face-frame (crop + k = 4, pooled W = 8: T_eff = 32, map, regions) | ratio |',
     '|---|---|---|---|---|---|---|',
   ];
-  const frame = { streamId: 'b', seq: 0, ptsMs: 0, width: 640, height: 360, data: Uint8Array.from({ length: 640 * 360 * 3 }, (_, i) => (i * 13) % 251) };
-  const p = (x: number, y: number) => ({ x, y });
-  const face = { trackId: 1, box: { x: 260, y: 100, w: 120, h: 120 }, landmarks: { leftEye: p(298, 150), rightEye: p(342, 150), noseTip: p(320, 175), mouth: p(320, 198), leftEar: p(275, 160), rightEar: p(365, 160) }, score: 0.9, source: 'detected' as const, age: 0 };
+  const frame = BENCH_FRAME;
+  const face = BENCH_FACE;
   for (const name of names) {
     const model = loadBlindModel(name, MODELS);
     const session = await sessions.create(model.file);

@@ -13,26 +13,14 @@ import { loadIdentityModel } from '../src/detectors/identity/manifest.js';
 import { writeAlignedInput } from '../src/detectors/blind/preprocess.js';
 import { createOnnxSessionFactory } from '../src/detectors/onnx/session.js';
 import * as ort from 'onnxruntime-node';
+import { BENCH_FACE, BENCH_FRAME, median } from './face-bench.js';
 
 const MODELS = 'models';
 
-async function median(fn: () => Promise<unknown>, reps = 40): Promise<number> {
-  for (let i = 0; i < 5; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)] as number;
-}
-
 async function main(): Promise<void> {
   const sessions = createOnnxSessionFactory({ executionProvider: 'cpu', intraOpThreads: 1 });
-  const frame = { streamId: 'b', seq: 0, ptsMs: 0, width: 640, height: 360, data: Uint8Array.from({ length: 640 * 360 * 3 }, (_, i) => (i * 13) % 251) };
-  const p = (x: number, y: number) => ({ x, y });
-  const face = { trackId: 1, box: { x: 260, y: 100, w: 120, h: 120 }, landmarks: { leftEye: p(298, 150), rightEye: p(342, 150), noseTip: p(320, 175), mouth: p(320, 198), leftEar: p(275, 160), rightEar: p(365, 160) }, score: 0.9, source: 'detected' as const, age: 0 };
+  const frame = BENCH_FRAME;
+  const face = BENCH_FACE;
   const model = await loadIdentityModel(`${MODELS}/identity-steadiness/manifest.json`, sessions);
   const s = model.input.size;
   const scratch = new Uint8Array(s * s * 3);
