@@ -5,6 +5,7 @@
 //   node models/training/onnx_features.mjs TRUNK.onnx IMAGES.u8 N SIZE MEAN STD OUT_PREFIX
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import { nhwcToNchw } from './onnx_io.mjs';
 
 const [trunk, imagesPath, nStr, sizeStr, meanStr, stdStr, outPrefix] = process.argv.slice(2);
 const n = Number(nStr);
@@ -22,14 +23,7 @@ const t0 = Date.now();
 for (let i = 0; i < n; i += batch) {
   const b = Math.min(batch, n - i);
   readSync(fd, raw, 0, b * px, i * px);
-  const x = new Float32Array(b * px);
-  for (let k = 0; k < b; k++)
-    for (let y = 0; y < s; y++)
-      for (let xx = 0; xx < s; xx++)
-        for (let c = 0; c < 3; c++) {
-          const v = raw[k * px + (y * s + xx) * 3 + c] / 255;
-          x[((k * 3 + c) * s + y) * s + xx] = (v - mean[c]) / std[c];
-        }
+  const x = nhwcToNchw(raw, b, s, mean, std);
   const r = await session.run({ image: new ort.Tensor('float32', x, [b, 3, s, s]) });
   for (const name of ['mid', 'last']) {
     const d = r[name].data;
