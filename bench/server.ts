@@ -10,8 +10,10 @@
  * - Decode-only capacity M: N ffmpeg processes decode N live sessions with the decoder's own
  *   arguments (`decodeArgs`, low-latency input, scale to the analysis size, rgb24 to a pipe that is
  *   drained and counted); latency = frame fully read − its stamp.
- * - Analysis capacity N: N streams posted to the server (`POST /api/analyses/url`) with the
- *   configured detectors (default: rppg + blind) at every frame, each watched by one WebSocket client.
+ * - Analysis capacity N: N streams posted to the server (`POST /api/analyses/url` with
+ *   `"live": true`, as an HTTP live stream must be posted: low-latency decoder flags, latest-wins
+ *   slots; reconnection is off so an analysis ends with its publisher session) with the
+ *   configured detectors (default: rppg + blind + identity) at every frame, each watched by one WebSocket client.
  * - A stream is real time when it delivers ≥ 95 % of its frames and its latency grows by less than
  *   1 s from its second second to its last. N grows 1, 2, 4, … until a trial fails, then is
  *   bisected. p50/p99 are steady-state: frames with pts ≥ 1 s, all streams of the trial pooled.
@@ -112,7 +114,7 @@ function nearest(sorted: [number, number][], pts: number): number | undefined {
 }
 
 async function watchAnalysis(base: string, url: string, name: string): Promise<Arrivals> {
-  const res = await fetch(`${base}/api/analyses/url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+  const res = await fetch(`${base}/api/analyses/url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, live: true }) });
   if (res.status !== 201) throw new Error(`create: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   const byPts = new Map<number, number>();
@@ -225,7 +227,7 @@ async function main(): Promise<void> {
     ...extra,
     ...(detectorEnv === undefined ? {} : { detectors: detectorEnv === 'none' ? [] : detectorEnv.split(',').filter(Boolean).map((type) => ({ type })) }),
     analysis: { ...(extra.analysis as object), fps: ANALYSIS_FPS },
-    server: { port: 0, dataDir: join(dir, 'data'), maxActiveAnalyses: 256, urls: { allowPrivateAddresses: true }, ...(extra.server as object) },
+    server: { port: 0, dataDir: join(dir, 'data'), maxActiveAnalyses: 256, urls: { allowPrivateAddresses: true }, reconnect: { maxAttempts: 0 }, ...(extra.server as object) },
   });
   const { width, height } = analysisSize(1280, 720, config.analysis.width);
   const expected = SECONDS * (ANALYSIS_FPS ?? FPS);
