@@ -1,8 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import type { ConnectOpts, OnReadOpts, SocketConstructorOpts } from 'node:net';
+import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { FakescopeError } from '../errors.js';
+import { openFifoPair } from './stdout-fifo.js';
+import type { StdoutSink } from './stdout-sink.js';
+import { copyIntoSink } from './stdout-sink.js';
 
 /**
  * One ffmpeg/ffprobe child with exactly one owner. The owner reads stdout; stderr is always drained
@@ -11,6 +17,11 @@ import { FakescopeError } from '../errors.js';
  * then fails its write instead of waiting) and sends SIGTERM, then SIGKILL after a grace period.
  * `exited` resolves once the process is gone and reaped and its pipes are closed, so after it no
  * zombie and no pid remain.
+ *
+ * With a `stdoutSink`, stdout is read in place: each read lands in the buffer the sink hands out
+ * (`target()`) and is reported with `wrote(n)`; no 'data' events are emitted. Where the in-place
+ * pipe cannot be made (stdout-fifo.ts), chunks are copied into the sink the same way. `stdout`
+ * still pauses and resumes the reads.
  */
 
 export interface ProcessExit {
@@ -34,6 +45,8 @@ export interface FfmpegProcessOptions {
   readonly killGraceMs?: number;
   /** Added to (and overriding) the parent's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where stdout's bytes go, in place (see the top of this file). */
+  readonly stdoutSink?: StdoutSink;
 }
 
 const MAX_LINE = 400;
@@ -52,24 +65,40 @@ export class FfmpegProcess {
     args: readonly string[],
     private readonly opts: FfmpegProcessOptions,
   ) {
-    this.child = spawn(program, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
-    });
-    const stdout = this.child.stdout;
+    const sink = opts.stdoutSink;
+    const fifo = sink ? openFifoPair() : null;
+    try {
+      this.child = spawn(program, args, {
+        stdio: ['ignore', fifo ? fifo.writeFd : 'pipe', 'pipe'],
+        windowsHide: true,
+        ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+      });
+    } catch (e) {
+      if (fifo) closeSync(fifo.readFd);
+      throw e;
+    } finally {
+      if (fifo) closeSync(fifo.writeFd); // the child holds its own copy: EOF when it exits
+    }
     const stderr = this.child.stderr;
+    const stdout = fifo && sink ? inPlaceReader(fifo.readFd, sink) : this.child.stdout;
     if (!stdout || !stderr) throw new Error('spawn without pipes');
+    if (sink && !fifo) stdout.on('data', (chunk: Buffer) => copyIntoSink(sink, chunk));
     this.stdout = stdout;
+    // The child's 'close' waits for its own pipes only; an in-place stdout is ours to wait for,
+    // or the last frames could still be in the pipe when `exited` resolves.
+    const stdoutDone = fifo ? new Promise<void>((resolve) => stdout.once('close', () => resolve())) : Promise.resolve();
     this.exited = new Promise<ProcessExit>((resolve) => {
       this.child.on('error', (err: NodeJS.ErrnoException) => {
         if (this.child.pid !== undefined) return; // a later kill error; 'close' still follows
         this.done = true;
+        stdout.destroy();
         resolve({ code: null, signal: null, killedByOwner: false, spawnError: spawnFailure(program, err) });
       });
       this.child.once('close', (code, signal) => {
-        this.done = true;
-        resolve({ code, signal, killedByOwner: this.killedByOwner });
+        void stdoutDone.then(() => {
+          this.done = true;
+          resolve({ code, signal, killedByOwner: this.killedByOwner });
+        });
       });
     });
     stdout.on('error', () => undefined); // EPIPE/destroy after kill is expected
@@ -111,6 +140,21 @@ export class FfmpegProcess {
     this.tail.push(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
     if (this.tail.length > (this.opts.tailLines ?? 64)) this.tail.shift();
   }
+}
+
+/**
+ * A socket on the pipe's read end whose reads land in the sink's buffers. `onread` is a documented
+ * option of `new net.Socket()` (Node ≥ 15); @types/node lists it only for connect().
+ */
+function inPlaceReader(fd: number, sink: StdoutSink): Socket {
+  const onread: OnReadOpts = {
+    buffer: () => sink.target(),
+    callback: (n) => {
+      sink.wrote(n);
+      return true;
+    },
+  };
+  return new Socket({ fd, readable: true, writable: false, onread } as SocketConstructorOpts & ConnectOpts);
 }
 
 function spawnFailure(program: string, err: NodeJS.ErrnoException): FakescopeError {

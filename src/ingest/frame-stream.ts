@@ -90,8 +90,18 @@ export function frameStream(cfg: FrameStreamConfig, demand?: Observable<number>)
     };
     const roomToCut = (): boolean => queue.size + stamper.waiting < limit;
 
+    // ffmpeg's stdout is read in place into the frame being filled (ffmpeg-process.ts); each read
+    // may complete a frame, so it moves frames along like a chunk did.
     const proc = FfmpegProcess.start(cfg.ffmpegPath, cfg.args, {
       ...(cfg.env ? { env: cfg.env } : {}),
+      stdoutSink: {
+        target: () => splitter.target(),
+        wrote: (n) => {
+          splitter.wrote(n);
+          armStall();
+          step();
+        },
+      },
       excludeFromTail: isShowinfoLine,
       onStderrLine: (line) => {
         const ms = clock.read(line);
@@ -170,11 +180,6 @@ export function frameStream(cfg: FrameStreamConfig, demand?: Observable<number>)
       else subscriber.complete();
     };
 
-    proc.stdout.on('data', (chunk: Buffer) => {
-      splitter.push(chunk);
-      armStall();
-      step();
-    });
     void proc.exited.then((end) => {
       exit = end;
       clearTimeout(stallTimer);

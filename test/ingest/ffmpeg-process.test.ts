@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { closeSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { FfmpegProcess } from '../../src/ingest/ffmpeg-process.js';
+import { openFifoPair } from '../../src/ingest/stdout-fifo.js';
+import type { StdoutSink } from '../../src/ingest/stdout-sink.js';
 import { childPids } from '../helpers/media.js';
 
 function gone(pid: number): boolean {
@@ -60,5 +64,73 @@ describe('FfmpegProcess', () => {
     const exit = await proc.exited;
     expect(await proc.kill()).toBe(exit);
     expect(exit).toMatchObject({ code: 3, killedByOwner: false });
+  });
+
+  describe('stdout read in place (stdoutSink)', () => {
+    /** A sink handing out 1000-byte buffers; records what landed in them. */
+    function recordingSink(): StdoutSink & { text(): string; buffers: Uint8Array[] } {
+      const buffers: Uint8Array[] = [];
+      let used = 0;
+      return {
+        buffers,
+        target() {
+          if (buffers.length === 0 || used === 1000) {
+            buffers.push(new Uint8Array(1000));
+            used = 0;
+          }
+          return (buffers.at(-1) as Uint8Array).subarray(used);
+        },
+        wrote(n) {
+          used += n;
+        },
+        text() {
+          const last = buffers.length - 1;
+          return buffers.map((b, i) => Buffer.from(i === last ? b.subarray(0, used) : b).toString('latin1')).join('');
+        },
+      };
+    }
+    const openFds = () => readdirSync('/proc/self/fd').length;
+
+    it.runIf(process.platform === 'linux')('delivers every byte, in order, into the sink\'s own buffers before `exited` resolves', async () => {
+      const sink = recordingSink();
+      const fds = openFds();
+      const proc = FfmpegProcess.start('sh', ['-c', 'seq 1 20000'], { stdoutSink: sink });
+      const exit = await proc.exited;
+      expect(exit).toMatchObject({ code: 0, killedByOwner: false });
+      const expected = `${Array.from({ length: 20000 }, (_, i) => i + 1).join('\n')}\n`;
+      expect(sink.text()).toBe(expected);
+      expect(sink.buffers.length).toBe(Math.ceil(expected.length / 1000));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(openFds()).toBe(fds); // both ends of the pipe closed
+    });
+
+    it.runIf(process.platform === 'linux')('pauses reads (the writer blocks) and still kills cleanly', async () => {
+      const sink = recordingSink();
+      const proc = FfmpegProcess.start('sh', ['-c', 'exec yes fakescope'], { stdoutSink: sink });
+      proc.stdout.pause();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const exit = await proc.kill();
+      expect(exit.killedByOwner).toBe(true);
+      expect(gone(proc.pid as number)).toBe(true);
+    });
+
+    it('reports a missing program as E_FFMPEG_MISSING and closes the pipe', async () => {
+      const fds = process.platform === 'linux' ? openFds() : 0;
+      const proc = FfmpegProcess.start('/nonexistent/ffmpeg', ['-version'], { stdoutSink: recordingSink() });
+      const exit = await proc.exited;
+      expect(exit.spawnError?.code).toBe('E_FFMPEG_MISSING');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (process.platform === 'linux') expect(openFds()).toBe(fds);
+    });
+
+    it.runIf(process.platform === 'linux')('makes its FIFO without leaving anything in the temporary directory', () => {
+      const before = readdirSync(tmpdir()).filter((n) => n.startsWith('fakescope-ff-')).length;
+      const pair = openFifoPair();
+      expect(pair).not.toBeNull();
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith('fakescope-ff-')).length).toBe(before);
+      const { readFd, writeFd } = pair as { readFd: number; writeFd: number };
+      expect(readFd).not.toBe(writeFd);
+      for (const fd of [readFd, writeFd]) closeSync(fd);
+    });
   });
 });

@@ -44,4 +44,31 @@ describe('RawFrameSplitter', () => {
     expect(s.pendingBytes).toBe(0);
     expect(() => new RawFrameSplitter(0)).toThrow(RangeError);
   });
+
+  it('fills frames in place through target()/wrote(), a new buffer per frame', () => {
+    const s = new RawFrameSplitter(4);
+    const t1 = s.target();
+    t1.set([1, 2, 3]);
+    s.wrote(3);
+    expect(s.hasFrame).toBe(false);
+    expect(s.pendingBytes).toBe(3);
+    const t2 = s.target();
+    expect(t2.length).toBe(1);
+    expect(t2.buffer).toBe(t1.buffer); // the rest of the same frame
+    t2[0] = 4;
+    s.wrote(1);
+    const t3 = s.target();
+    expect(t3.length).toBe(4);
+    expect(t3.buffer).not.toBe(t1.buffer);
+    const frame = s.take() as Uint8Array;
+    expect(Array.from(frame)).toEqual([1, 2, 3, 4]);
+    expect(frame.buffer).toBe(t1.buffer);
+    expect(frame.byteLength).toBe(frame.buffer.byteLength);
+  });
+
+  it('rejects a write past the frame it was handed', () => {
+    const s = new RawFrameSplitter(4);
+    s.target();
+    expect(() => s.wrote(5)).toThrow(/out of sync/);
+  });
 });
