@@ -87,6 +87,25 @@ describe.skipIf(!hasChromium)('web page', () => {
     await page.close();
   });
 
+  it('posts a stream URL as live only when the live switch is on', async () => {
+    const { page, errors } = await openPage();
+    const bodies: unknown[] = [];
+    await page.route('**/api/analyses/url', async (route) => {
+      bodies.push(JSON.parse(route.request().postData() ?? 'null'));
+      await route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ code: 'E_BAD_REQUEST', message: 'test stop' }) });
+    });
+    await page.fill('#url-input', 'https://example.test/stream.mkv');
+    await page.click('#url-form button[type=submit]');
+    await page.waitForSelector('#form-error:not([hidden])');
+    await page.check('#url-live');
+    await page.click('#url-form button[type=submit]');
+    await page.waitForFunction('document.getElementById("form-error").textContent.includes("test stop")');
+    await expect.poll(() => bodies.length).toBe(2);
+    expect(bodies).toEqual([{ url: 'https://example.test/stream.mkv' }, { url: 'https://example.test/stream.mkv', live: true }]);
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+    await page.close();
+  });
+
   it('streams the camera through the same pipeline', async () => {
     const { page, errors } = await openPage();
     await page.click('#webcam-start');

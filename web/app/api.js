@@ -36,8 +36,10 @@ export function uploadVideo(file) {
   return call('/api/analyses/upload', { method: 'POST', body: form });
 }
 
-export function analyseUrl(url) {
-  return call('/api/analyses/url', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+/** `live`: decode as a live stream whatever the URL (the server's default is live only for RTMP, RTSP and HLS). */
+export function analyseUrl(url, live = false) {
+  const body = live ? { url, live: true } : { url };
+  return call('/api/analyses/url', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 /** ws(s):// URL for a server path, with the key as a query parameter (browsers cannot set headers on WebSockets). */

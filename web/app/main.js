@@ -38,7 +38,7 @@ $('url-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   showError(null);
   try {
-    select(await api.analyseUrl($('url-input').value.trim()));
+    select(await api.analyseUrl($('url-input').value.trim(), $('url-live').checked));
   } catch (err) {
     showError(err);
   }
