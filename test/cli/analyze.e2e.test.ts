@@ -14,6 +14,7 @@ import { makeFaceImage } from '../helpers/synthetic-face.js';
  */
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const ROOT = join(import.meta.dirname, '..', '..');
 const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared', 'media');
 let dir: string;
 
@@ -33,7 +34,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: join(import.meta.dirname, '..', '..') });
+  if (!existsSync(CLI)) spawnSync('npm', ['run', 'build'], { cwd: ROOT });
   dir = mkdtempSync(join(tmpdir(), 'fakescope-cli-'));
   ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '2', '-pix_fmt', 'yuv420p', join(dir, 'clip.mp4')]);
   writeFileSync(join(dir, 'notes.txt'), 'this is not a video\n');
@@ -44,6 +45,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('fakescope analyze', () => {
+  it('runs as the README writes it, `npx fakescope` (the build leaves the bin executable)', async () => {
+    // tsc writes a new dist/src/cli/main.js without the exec bit; `npm run build` (npm ci's prepare)
+    // sets it. Without it npx fails with "fakescope: Permission denied" on a fresh clone.
+    const { stdout } = await run('npx', ['--no-install', 'fakescope', '--version'], { cwd: ROOT, timeout: 60_000 });
+    expect(stdout.trim()).toMatch(/^fakescope \d+\.\d+\.\d+$/);
+  });
+
   it('analyses a clip: one result per frame, a versioned report, NDJSON lines and a summary', async () => {
     const out = join(dir, 'report.json');
     const nd = join(dir, 'frames.ndjson');
