@@ -47,6 +47,8 @@ export interface FfmpegProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Where stdout's bytes go, in place (see the top of this file). */
   readonly stdoutSink?: StdoutSink;
+  /** false: a plain pipe whose chunks are copied into the sink, as where no FIFO can be made (default true). */
+  readonly readInPlace?: boolean;
 }
 
 const MAX_LINE = 400;
@@ -66,7 +68,7 @@ export class FfmpegProcess {
     private readonly opts: FfmpegProcessOptions,
   ) {
     const sink = opts.stdoutSink;
-    const fifo = sink ? openFifoPair() : null;
+    const fifo = sink && opts.readInPlace !== false ? openFifoPair() : null;
     try {
       this.child = spawn(program, args, {
         stdio: ['ignore', fifo ? fifo.writeFd : 'pipe', 'pipe'],

@@ -91,10 +91,10 @@ describe('FfmpegProcess', () => {
     }
     const openFds = () => readdirSync('/proc/self/fd').length;
 
-    it.runIf(process.platform === 'linux')('delivers every byte, in order, into the sink\'s own buffers before `exited` resolves', async () => {
+    it.runIf(process.platform === 'linux').each([true, false])('delivers every byte, in order, into the sink\'s own buffers before `exited` resolves (in place: %s)', async (readInPlace) => {
       const sink = recordingSink();
       const fds = openFds();
-      const proc = FfmpegProcess.start('sh', ['-c', 'seq 1 20000'], { stdoutSink: sink });
+      const proc = FfmpegProcess.start('sh', ['-c', 'seq 1 20000'], { stdoutSink: sink, readInPlace });
       const exit = await proc.exited;
       expect(exit).toMatchObject({ code: 0, killedByOwner: false });
       const expected = `${Array.from({ length: 20000 }, (_, i) => i + 1).join('\n')}\n`;
