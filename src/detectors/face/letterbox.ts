@@ -58,17 +58,66 @@ export function fillLetterboxed(
   const colTaps = tapTable(x0, x1, lb.padX, area.x, inv, step, taps, width, 3);
   const rowTaps = tapTable(y0, y1, lb.padY, area.y, inv, step, taps, height, width * 3);
   const k = 1 / 127.5;
-  if (taps === 3 && colTaps.every((c) => c >= 0) && rowTaps.every((r) => r >= 0)) {
-    fillInside3(data, colTaps, rowTaps, x0, x1, y0, y1, size, k / 9, out);
-    return lb;
+  // Taps leave the frame only at the ends of a row or column, so the pixels whose taps all lie
+  // inside form one rectangle: it takes the fast loops, the border strips the general one.
+  const [ca, cb] = insideRun(colTaps, taps);
+  const [ra, rb] = insideRun(rowTaps, taps);
+  const fast = taps === 3 ? fillInside3 : taps === 2 ? fillInside2 : null;
+  const grid: TapGrid = { colTaps, rowTaps, taps, x0, x1, y0, size, k };
+  if (fast && ca < cb && ra < rb) {
+    fast(data, colTaps.subarray(ca * taps), rowTaps.subarray(ra * taps), x0 + ca, x0 + cb, y0 + ra, y0 + rb, size, k / (taps * taps), out);
+    fillGeneral(data, grid, y0, y0 + ra, out, x0, x0);
+    fillGeneral(data, grid, y0 + ra, y0 + rb, out, x0 + ca, x0 + cb);
+    fillGeneral(data, grid, y0 + rb, y1, out, x0, x0);
+  } else {
+    fillGeneral(data, grid, y0, y1, out, x0, x0);
   }
-  for (let v = y0; v < y1; v++) {
-    const rt = (v - y0) * taps;
-    let o = (v * size + x0) * 3;
-    for (let u = x0; u < x1; u++) {
+  return lb;
+}
+
+/** [first, end) of the output indices whose taps all lie inside the frame (empty: [0, 0)). */
+function insideRun(tapsTable: Int32Array, taps: number): [number, number] {
+  const n = tapsTable.length / taps;
+  let a = 0;
+  while (a < n && !allInside(tapsTable, a, taps)) a++;
+  let b = a;
+  while (b < n && allInside(tapsTable, b, taps)) b++;
+  return a < b ? [a, b] : [0, 0];
+}
+
+function allInside(tapsTable: Int32Array, i: number, taps: number): boolean {
+  for (let j = 0; j < taps; j++) if ((tapsTable[i * taps + j] as number) < 0) return false;
+  return true;
+}
+
+/** The tap tables of one letterbox and where its output starts. */
+interface TapGrid {
+  readonly colTaps: Int32Array;
+  readonly rowTaps: Int32Array;
+  readonly taps: number;
+  /** Output columns [x0, x1) and the first output row: the tables' index 0. */
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly size: number;
+  /** 1 / 127.5. */
+  readonly k: number;
+}
+
+/**
+ * Output rows [v0, v1) with per-tap bounds checks, skipping the columns [skipFrom, skipTo) (filled
+ * by a fast loop). Taps outside the frame do not count; a pixel with none stays −1.
+ */
+function fillGeneral(data: Uint8Array, g: TapGrid, v0: number, v1: number, out: Float32Array, skipFrom: number, skipTo: number): void {
+  const { colTaps, rowTaps, taps, x0, x1, k } = g;
+  for (let v = v0; v < v1; v++) {
+    const rt = (v - g.y0) * taps;
+    let o = (v * g.size + x0) * 3;
+    for (let u = x0; u < x1; u++, o += 3) {
+      if (u >= skipFrom && u < skipTo) continue;
       const ct = (u - x0) * taps;
       let r = 0;
-      let g = 0;
+      let gr = 0;
       let b = 0;
       let n = 0;
       for (let ty = 0; ty < taps; ty++) {
@@ -79,7 +128,7 @@ export function fillLetterboxed(
           if (col < 0) continue;
           const i = row + col;
           r += data[i] as number;
-          g += data[i + 1] as number;
+          gr += data[i + 1] as number;
           b += data[i + 2] as number;
           n++;
         }
@@ -87,13 +136,11 @@ export function fillLetterboxed(
       if (n > 0) {
         const kn = k / n;
         out[o] = r * kn - 1;
-        out[o + 1] = g * kn - 1;
+        out[o + 1] = gr * kn - 1;
         out[o + 2] = b * kn - 1;
       }
-      o += 3;
     }
   }
-  return lb;
 }
 
 /**
@@ -130,6 +177,37 @@ function fillInside3(
           (data[r2 + c0 + ch] as number) + (data[r2 + c1 + ch] as number) + (data[r2 + c2 + ch] as number);
         out[o + ch] = sum * kn - 1;
       }
+      o += 3;
+    }
+  }
+}
+
+/** `fillInside3` for 2×2 taps (a crop pass around a face of about the network's input size). */
+function fillInside2(
+  data: Uint8Array,
+  colTaps: Int32Array,
+  rowTaps: Int32Array,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  size: number,
+  kn: number,
+  out: Float32Array,
+): void {
+  for (let v = y0; v < y1; v++) {
+    const rt = (v - y0) * 2;
+    const r0 = rowTaps[rt] as number;
+    const r1 = rowTaps[rt + 1] as number;
+    let o = (v * size + x0) * 3;
+    for (let u = x0, ct = 0; u < x1; u++, ct += 2) {
+      const a = r0 + (colTaps[ct] as number);
+      const b = r0 + (colTaps[ct + 1] as number);
+      const c = r1 + (colTaps[ct] as number);
+      const d = r1 + (colTaps[ct + 1] as number);
+      out[o] = ((data[a] as number) + (data[b] as number) + (data[c] as number) + (data[d] as number)) * kn - 1;
+      out[o + 1] = ((data[a + 1] as number) + (data[b + 1] as number) + (data[c + 1] as number) + (data[d + 1] as number)) * kn - 1;
+      out[o + 2] = ((data[a + 2] as number) + (data[b + 2] as number) + (data[c + 2] as number) + (data[d + 2] as number)) * kn - 1;
       o += 3;
     }
   }

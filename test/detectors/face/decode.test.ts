@@ -129,7 +129,10 @@ describe('fillLetterboxed against the rule written out', () => {
     ['a 1280×720 frame into 128 (3×3 taps)', 1280, 720, { x: 0, y: 0, w: 1280, h: 720 }, 128],
     ['a crop inside the frame with 3×3 taps (the fast path)', 1280, 720, { x: 300.5, y: 100.25, w: 400, h: 400 }, 128],
     ['a crop over the frame edge (taps outside skipped)', 640, 360, { x: 450, y: 200, w: 400, h: 400 }, 128],
-    ['a crop with 2×2 taps', 640, 360, { x: 200, y: 80, w: 200, h: 200 }, 128],
+    ['a crop with 2×2 taps (its fast path)', 640, 360, { x: 200, y: 80, w: 200, h: 200 }, 128],
+    ['a crop with 2×2 taps over the frame edge', 640, 360, { x: 500, y: -40, w: 260, h: 260 }, 128],
+    ['a crop over two edges with 3×3 taps (fast interior, checked border)', 640, 360, { x: -90.5, y: 150.25, w: 380, h: 380 }, 128],
+    ['a crop wholly outside the frame', 640, 360, { x: 700, y: 10, w: 200, h: 200 }, 128],
     ['an enlargement (1 tap)', 64, 48, { x: 0, y: 0, w: 64, h: 48 }, 128],
   ])('%s: bit-identical', (_, w, h, area, size) => {
     const data = frame(w, h);
