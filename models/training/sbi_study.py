@@ -105,6 +105,9 @@ def logo_fold(views: Views, cfg: RunConfig, g: str, log) -> dict:
         'meanDistance': {'held': float(et['distance'][held].mean()), 'seen': float(et['distance'][seen_fake].mean()) if seen_fake.any() else None,
                          'real': float(et['distance'][real].mean())},
         'seconds': round(time.time() - t0, 1),
+        # per clip of the fold's test set (held-out fakes and unseen reals): p(fake), label,
+        # epistemic — what fused_logo.py combines with the other detectors' fold scores
+        'videos': vt,
     }
     log(f"  {g:18s} video AUC {fmt(out['videoAuc'])} [{fmt(out['videoAucCi'][0])}, {fmt(out['videoAucCi'][1])}] "
         f"({out['heldOutVideos']} fake / {out['realVideos']} real videos)  frame {fmt(frame_auc)}  "

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * The training scripts' own tests that need no torch (numpy, scipy and PIL only): the
  * Self-Blended-Images recipe (masks, blend ratios, pairing, determinism under a seed) and the
- * per-face labels of fake clips, the identity-steadiness map. CI installs those Debian packages (.ci/run), so there this never
+ * per-face labels of fake clips, the identity-steadiness map, the fused leave-one-generator-out table. CI installs those Debian packages (.ci/run), so there this never
  * skips; elsewhere it skips with the reason when /usr/bin/python3 lacks them.
  */
 const PY = '/usr/bin/python3';
@@ -23,6 +23,7 @@ describe.skipIf(!ready)('training scripts (python unittest)', () => {
     'models.training.tests.test_model_card',
     'models.training.tests.test_biological',
     'models.training.tests.test_identity_map',
+    'models.training.tests.test_fused_logo',
   ]) {
     it(mod, () => {
       const r = spawnSync(PY, ['-m', 'unittest', '-v', mod], { encoding: 'utf8', timeout: 240_000 });

@@ -310,6 +310,8 @@ def logo(data, args, classes):
             'fakeClipsAboveHalf': int(sum(c['p'] >= 0.5 for c in g_clips)),
             'attributedTo': dict(zip(*np.unique([classes[int(np.argmax(c['gen']))] for c in g_clips], return_counts=True))) if g_clips else {},
             'bestEpoch': info['bestEpoch'],
+            # per clip (G's fakes and the eval reals): what fused_logo.py combines with the others
+            'clips': {k: {'p': r5(c['p']), 'label': int(c['y'])} for k, c in clips.items()},
         }
         out[gname]['attributedTo'] = {str(k): int(v) for k, v in out[gname]['attributedTo'].items()}
         print(f'  LOGO {gname}: window AUC {out[gname]["windowAuc"]}, clip AUC {out[gname]["clipAuc"]} '
